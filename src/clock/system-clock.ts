@@ -1,0 +1,110 @@
+/**
+ * The default clock: `performance.now()` and the runtime's timers.
+ *
+ * @module
+ */
+import type { Clock, TimerHandle } from './clock.js';
+import { checkOptions } from '../core/validate.js';
+
+/** The longest delay the runtime's `setTimeout` accepts without clamping (2^31-1 ms). */
+const maxNativeDelay = 2_147_483_647;
+
+interface NativeTimer {
+  unref?: () => unknown;
+}
+
+/** A timer longer than the native maximum, made of consecutive native timers. */
+class LongTimer {
+  handle: ReturnType<typeof setTimeout> | undefined = undefined;
+  readonly callback: () => void;
+  remaining: number;
+  readonly unref: boolean;
+
+  constructor(callback: () => void, remaining: number, unref: boolean) {
+    this.callback = callback;
+    this.remaining = remaining;
+    this.unref = unref;
+  }
+}
+
+/** Options of {@link createSystemClock}. */
+export interface SystemClockOptions {
+  /**
+   * Whether timers are `unref`'d (where the runtime has `unref`), so that a pending timer never
+   * keeps a process alive by itself.
+   *
+   * @defaultValue true
+   */
+  readonly unref?: boolean;
+}
+
+function arm(timer: LongTimer): void {
+  const step = Math.min(timer.remaining, maxNativeDelay);
+  timer.remaining -= step;
+  timer.handle = setTimeout(() => {
+    if (timer.remaining > 0) arm(timer);
+    else timer.callback();
+  }, step);
+  if (timer.unref) (timer.handle as NativeTimer).unref?.();
+}
+
+/**
+ * Creates a clock on `performance.now()` (monotonic: unaffected by wall-clock jumps) and the
+ * runtime's timers. Delays longer than 2^31-1 ms are split into consecutive timers rather than
+ * clamped (the runtime would fire them after 1 ms). Negative or NaN delays count as 0.
+ *
+ * @example
+ * ```ts
+ * import { createSystemClock, retry } from 'crackstop';
+ *
+ * // A short script with nothing else pending: keep the process alive during backoff waits.
+ * const clock = createSystemClock({ unref: false });
+ * const policy = retry({ clock });
+ * ```
+ */
+export function createSystemClock(options?: SystemClockOptions): Clock {
+  const opts = checkOptions('createSystemClock()', options, ['unref']);
+  const unref = opts['unref'] === undefined ? true : opts['unref'] === true;
+  if (opts['unref'] !== undefined && typeof opts['unref'] !== 'boolean') {
+    throw new TypeError(`createSystemClock(): \`unref\` must be a boolean, got ${String(opts['unref'])}`);
+  }
+  return {
+    now: () => performance.now(),
+    setTimeout(callback: () => void, ms: number): TimerHandle {
+      const delay = ms > 0 ? ms : 0;
+      if (delay > maxNativeDelay) {
+        const timer = new LongTimer(callback, delay, unref);
+        arm(timer);
+        return timer;
+      }
+      const handle = setTimeout(callback, delay);
+      if (unref) (handle as NativeTimer).unref?.();
+      return handle;
+    },
+    clearTimeout(handle: TimerHandle): void {
+      if (handle instanceof LongTimer) {
+        clearTimeout(handle.handle);
+        handle.remaining = 0;
+        return;
+      }
+      clearTimeout(handle as ReturnType<typeof setTimeout>);
+    },
+  };
+}
+
+/**
+ * The default clock of every policy: monotonic `performance.now()` and the runtime's timers,
+ * `unref`'d so that they never keep a process alive by themselves. Timers are always cleared when
+ * the call that made them settles. In a short script whose only pending work is a retry's
+ * backoff wait, use `createSystemClock({ unref: false })` so that the process waits for it.
+ *
+ * @example
+ * ```ts
+ * import { systemClock } from 'crackstop';
+ *
+ * const started = systemClock.now();
+ * const handle = systemClock.setTimeout(() => console.log(systemClock.now() - started), 10);
+ * systemClock.clearTimeout(handle);
+ * ```
+ */
+export const systemClock: Clock = createSystemClock();

@@ -1,0 +1,73 @@
+/**
+ * The shared machinery of crackstop's own policies: name, clock, event hub, and the step from a
+ * caller's `AbortSignal` to the internal cancellation scopes.
+ *
+ * @internal
+ * @module
+ */
+import type { Clock } from '../clock/clock.js';
+import { systemClock } from '../clock/system-clock.js';
+import { createEventHub, type EventHub } from '../events/event-hub.js';
+import type { ExecuteOptions, Policy, Task } from './policy.js';
+import type { Scope } from './scope.js';
+import { SignalLinks } from './signal-link.js';
+import { optionalObjectWith, optionalString } from './validate.js';
+
+/** Whether `policy` is one of crackstop's own, from this copy of the library. */
+export function isScoped(policy: Policy): policy is PolicyCore {
+  return policy instanceof PolicyCore;
+}
+
+/**
+ * Options every policy factory accepts.
+ *
+ * @example
+ * ```ts
+ * import { createEventHub, retry, systemClock, timeout, type CommonOptions } from 'crackstop';
+ *
+ * const shared: CommonOptions = { clock: systemClock, events: createEventHub() };
+ * const policies = [retry({ ...shared, name: 'orders.retry' }), timeout({ ...shared, name: 'orders.timeout', ms: 500 })];
+ * ```
+ */
+export interface CommonOptions {
+  /** A name carried by every event of the policy. Defaults to the policy's kind. */
+  readonly name?: string;
+  /** The source of time and timers. @defaultValue `systemClock` */
+  readonly clock?: Clock;
+  /** Where the policy's events go; share one hub between many policies. @defaultValue a new hub */
+  readonly events?: EventHub;
+}
+
+/** The option keys of {@link CommonOptions}. */
+export const commonKeys: readonly string[] = ['name', 'clock', 'events'];
+
+/** Base of crackstop's own policies. */
+export abstract class PolicyCore implements Policy {
+  /** The policy's name, carried by its events. */
+  readonly name: string;
+  /** The clock the policy reads time and sets timers from. */
+  readonly clock: Clock;
+  /** The hub the policy's events go to. */
+  readonly events: EventHub;
+  #links: SignalLinks | undefined = undefined;
+
+  constructor(where: string, kind: string, options: Readonly<Record<string, unknown>>) {
+    this.name = optionalString(where, 'name', options['name'], kind);
+    this.clock = optionalObjectWith<Clock>(where, 'clock', options['clock'], ['now', 'setTimeout', 'clearTimeout']) ?? systemClock;
+    this.events = optionalObjectWith<EventHub>(where, 'events', options['events'], ['on', 'onAny', 'emit', 'hasListeners']) ?? createEventHub();
+  }
+
+  execute<T>(fn: Task<T>, options?: ExecuteOptions): Promise<T> {
+    const signal = options?.signal;
+    if (signal === undefined) return this.runScoped(fn, undefined);
+    return (this.#links ??= new SignalLinks()).run(signal, (scope) => this.runScoped(fn, scope));
+  }
+
+  /**
+   * Runs `fn` with an internal cancellation scope as parent: how crackstop's policies call each
+   * other without creating an AbortSignal nobody reads.
+   *
+   * @internal
+   */
+  abstract runScoped<T>(fn: Task<T>, parent: Scope | undefined): Promise<T>;
+}

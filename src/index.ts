@@ -1,0 +1,37 @@
+/**
+ * crackstop: timeouts, retries with jitter and budgets, and composition, on one pluggable clock
+ * and one typed event stream, with zero runtime dependencies.
+ *
+ * @module crackstop
+ */
+export type { AttemptContext, ExecuteOptions, Policy, Task } from './core/policy.js';
+export type { CommonOptions } from './core/policy-core.js';
+export { pipeline } from './core/pipeline.js';
+export { hasErrorCode, isRejection, isResilienceError, ResilienceError, type ResilienceErrorOptions } from './core/errors.js';
+
+export type { Clock, TimerHandle } from './clock/clock.js';
+export { createSystemClock, systemClock, type SystemClockOptions } from './clock/system-clock.js';
+export { sleep, type SleepOptions } from './clock/sleep.js';
+export { systemRandom } from './clock/random.js';
+
+export { createEventHub, type EventHub, type EventHubOptions, type EventListener } from './events/event-hub.js';
+export type { EventBase, ResilienceEvent, ResilienceEventMap, ResilienceEventType } from './events/types.js';
+
+export { timeout, type TimeoutOptions, type TimeoutPolicy } from './timeout/timeout.js';
+export { isTimeoutError, TimeoutError } from './timeout/timeout-error.js';
+export type { TimeoutEvent, TimeoutLateEvent } from './timeout/events.js';
+
+export { retry, type RetryOptions, type RetryPolicy } from './retry/retry.js';
+export type { RetryOutcome } from './retry/outcome.js';
+export type { RetryEvent, RetryGiveUpEvent, RetryGiveUpReason } from './retry/events.js';
+export {
+  constantBackoff,
+  exponentialBackoff,
+  linearBackoff,
+  type Backoff,
+  type ConstantBackoffOptions,
+  type ExponentialBackoffOptions,
+  type Jitter,
+  type LinearBackoffOptions,
+} from './retry/backoff.js';
+export { retryBudget, type RetryBudget, type RetryBudgetOptions } from './retry/budget.js';

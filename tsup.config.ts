@@ -1,0 +1,17 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', testing: 'src/testing.ts' },
+  format: ['esm', 'cjs'],
+  target: 'es2022',
+  platform: 'neutral',
+  // tsup#1388: its dts build passes `baseUrl`, which TypeScript 6 deprecates.
+  dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
+  sourcemap: true,
+  clean: true,
+  splitting: false,
+  // `treeshake: true` writes two sourceMappingURL lines (packaging.md).
+  treeshake: false,
+  removeNodeProtocol: false,
+  external: [/^node:/],
+});
