@@ -60,7 +60,12 @@ export abstract class PolicyCore implements Policy {
   execute<T>(fn: Task<T>, options?: ExecuteOptions): Promise<T> {
     const signal = options?.signal;
     if (signal === undefined) return this.runScoped(fn, undefined);
-    return (this.#links ??= new SignalLinks()).run(signal, (scope) => this.runScoped(fn, scope));
+    try {
+      return (this.#links ??= new SignalLinks()).run(signal, (scope) => this.runScoped(fn, scope));
+    } catch (error) {
+      // Only a `signal` that is not an AbortSignal gets here: reject, never throw synchronously.
+      return Promise.reject(error);
+    }
   }
 
   /**

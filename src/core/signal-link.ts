@@ -7,6 +7,7 @@
  * @module
  */
 import { Scope } from './scope.js';
+import { describeValue } from './validate.js';
 
 /** The root scope of one call made with a caller's signal; settles the caller's promise. */
 class LinkedCall<T> extends Scope {
@@ -83,6 +84,9 @@ export class SignalLinks {
    */
   run<T>(signal: AbortSignal, start: (scope: Scope) => Promise<T>): Promise<T> {
     if (signal.aborted) return Promise.reject(signal.reason);
+    if (typeof signal.addEventListener !== 'function') {
+      return Promise.reject(new TypeError(`execute(): \`signal\` must be an AbortSignal, got ${describeValue(signal)}`));
+    }
     const link = this.#links.get(signal) ?? new SignalLink(signal, this.#links);
     const call = new LinkedCall<T>(link);
     link.calls.add(call as LinkedCall<unknown>);
