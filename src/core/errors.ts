@@ -18,7 +18,8 @@ export interface ResilienceErrorOptions {
  * `docs/errors.md`) and a `name` equal to its class name. Match on `code` or use the `isXxx()`
  * guards: they work across the ESM and CJS copies of the library, where `instanceof` of a class
  * from the other copy would not (crackstop's own classes also make `instanceof` work across
- * copies).
+ * copies). A subclass in crackstop sets `this.name` to a string literal after `super()`, since
+ * bundlers may rename classes.
  *
  * @example
  * ```ts
@@ -36,7 +37,10 @@ export class ResilienceError extends Error {
   constructor(code: string, message: string, options?: ResilienceErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.name = new.target.name;
+    // Bundlers rename classes (esbuild emits `class _ResilienceError` for a class that refers to
+    // itself), so crackstop's own classes set their name as a literal; a user's subclass keeps
+    // its class name.
+    this.name = new.target === ResilienceError ? 'ResilienceError' : new.target.name;
   }
 
   /** Recognises errors from any copy of crackstop (ESM or CJS) as ResilienceErrors. */

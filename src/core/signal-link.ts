@@ -9,10 +9,9 @@
 import { Scope } from './scope.js';
 import { describeValue } from './validate.js';
 
-/** The root scope of one call made with a caller's signal; settles the caller's promise. */
-class LinkedCall<T> extends Scope {
-  resolve!: (value: T) => void;
-  reject!: (reason: unknown) => void;
+/** The root scope of one call made with a caller's signal; rejects `aborted` on the caller's abort. */
+class LinkedCall extends Scope {
+  rejectAborted!: (reason: unknown) => void;
   done = false;
   readonly link: SignalLink;
 
@@ -26,30 +25,20 @@ class LinkedCall<T> extends Scope {
     // more work and release their timers. The inner promise is still observed (no unhandled
     // rejection) and ignored.
     this.finish();
-    this.reject(reason);
+    this.rejectAborted(reason);
     this.abort(reason);
-  }
-
-  fulfilled(value: T): void {
-    this.finish();
-    this.resolve(value);
-  }
-
-  rejected(error: unknown): void {
-    this.finish();
-    this.reject(error);
   }
 
   finish(): void {
     if (this.done) return;
     this.done = true;
-    this.link.remove(this as LinkedCall<unknown>);
+    this.link.remove(this);
   }
 }
 
 /** The one abort listener of a (signal, policy) pair, fanning out to the calls in flight. */
 class SignalLink implements EventListenerObject {
-  readonly calls: Set<LinkedCall<unknown>> = new Set();
+  readonly calls: Set<LinkedCall> = new Set();
   readonly signal: AbortSignal;
   readonly links: WeakMap<AbortSignal, SignalLink>;
 
@@ -65,7 +54,7 @@ class SignalLink implements EventListenerObject {
     for (const call of [...this.calls]) call.parentAborted(reason);
   }
 
-  remove(call: LinkedCall<unknown>): void {
+  remove(call: LinkedCall): void {
     this.calls.delete(call);
     if (this.calls.size === 0) {
       this.signal.removeEventListener('abort', this);
@@ -81,6 +70,10 @@ export class SignalLinks {
   /**
    * Runs `start` under a root scope linked to `signal`. The returned promise settles with the
    * inner result, or rejects with `signal.reason` as soon as the signal aborts.
+   *
+   * The result is a `Promise.race` of promises derived from the inner one (never a promise
+   * settled by hand) so that V8's async stack traces run from an error captured inside the
+   * policies (a TimeoutError) up to the caller's `await`.
    */
   run<T>(signal: AbortSignal, start: (scope: Scope) => Promise<T>): Promise<T> {
     if (signal.aborted) return Promise.reject(signal.reason);
@@ -88,16 +81,21 @@ export class SignalLinks {
       return Promise.reject(new TypeError(`execute(): \`signal\` must be an AbortSignal, got ${describeValue(signal)}`));
     }
     const link = this.#links.get(signal) ?? new SignalLink(signal, this.#links);
-    const call = new LinkedCall<T>(link);
-    link.calls.add(call as LinkedCall<unknown>);
-    const promise = new Promise<T>((resolve, reject) => {
-      call.resolve = resolve;
-      call.reject = reject;
+    const call = new LinkedCall(link);
+    link.calls.add(call);
+    const aborted = new Promise<never>((_, reject) => {
+      call.rejectAborted = reject;
     });
-    start(call).then(
-      (value) => call.fulfilled(value),
-      (error: unknown) => call.rejected(error),
+    const settled = start(call).then(
+      (value) => {
+        call.finish();
+        return value;
+      },
+      (error: unknown) => {
+        call.finish();
+        throw error;
+      },
     );
-    return promise;
+    return Promise.race([settled, aborted]);
   }
 }

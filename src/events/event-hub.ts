@@ -55,6 +55,15 @@ function defaultListenerError(error: unknown, event: ResilienceEvent): void {
   console.error(`crackstop: a listener of '${event.type}' (${event.kind} '${event.name}') threw:`, error);
 }
 
+/**
+ * A copy of `listeners` without one occurrence of `listener` (the same function subscribed twice
+ * is two subscriptions, and each unsubscribe removes one).
+ */
+function without(listeners: readonly AnyListener[], listener: AnyListener): readonly AnyListener[] {
+  const index = listeners.indexOf(listener);
+  return index === -1 ? listeners : [...listeners.slice(0, index), ...listeners.slice(index + 1)];
+}
+
 class Hub implements EventHub {
   // Listener arrays are replaced on (un)subscribe, never mutated, so emit iterates them as they are.
   readonly #byType: Map<string, readonly AnyListener[]> = new Map();
@@ -73,7 +82,7 @@ class Hub implements EventHub {
     return () => {
       if (!subscribed) return;
       subscribed = false;
-      const rest = (this.#byType.get(type) ?? []).filter((l) => l !== entry);
+      const rest = without(this.#byType.get(type) ?? [], entry);
       if (rest.length === 0) this.#byType.delete(type);
       else this.#byType.set(type, rest);
     };
@@ -86,7 +95,7 @@ class Hub implements EventHub {
     return () => {
       if (!subscribed) return;
       subscribed = false;
-      this.#any = this.#any.filter((l) => l !== listener);
+      this.#any = without(this.#any, listener);
     };
   }
 

@@ -29,7 +29,7 @@ function before(a: Timer, b: Timer): boolean {
  * ```
  */
 export interface ManualClockOptions {
-  /** The initial `now()`. @defaultValue 0 */
+  /** The initial `now()`, from 0 to 2^53-1 (beyond, 1 ms steps would be lost to rounding). @defaultValue 0 */
   readonly start?: number;
   /** `runAll()` throws after firing this many timers (a timer that keeps re-arming itself). @defaultValue 100000 */
   readonly maxTimersPerRun?: number;
@@ -74,7 +74,7 @@ export class ManualClock implements Clock {
 
   constructor(options?: ManualClockOptions) {
     const opts = checkOptions('ManualClock', options, ['start', 'maxTimersPerRun']);
-    this.#now = optionalNumber('ManualClock', 'start', opts['start'], {}, 0);
+    this.#now = optionalNumber('ManualClock', 'start', opts['start'], { min: 0, max: Number.MAX_SAFE_INTEGER }, 0);
     this.#maxTimersPerRun = optionalNumber('ManualClock', 'maxTimersPerRun', opts['maxTimersPerRun'], { min: 1, integer: true }, 100_000);
   }
 
@@ -109,10 +109,11 @@ export class ManualClock implements Clock {
   /**
    * Moves time forward by `ms`, firing every timer due on the way in time order, with time set to
    * each timer's due time while it fires and promise continuations run in between. Timers set by
-   * those callbacks fire too if they fall due within the span.
+   * those callbacks fire too if they fall due within the span. `ms` is a finite number from 0 to
+   * 2^53-1 (a RangeError or TypeError otherwise).
    */
   async advance(ms: number): Promise<void> {
-    checkNumber('ManualClock.advance()', 'ms', ms, { min: 0 });
+    checkNumber('ManualClock.advance()', 'ms', ms, { min: 0, max: Number.MAX_SAFE_INTEGER });
     const target = this.#now + ms;
     await settle();
     for (let timer = this.#peek(); timer !== undefined && timer.due <= target; timer = this.#peek()) {

@@ -26,6 +26,8 @@ export class TimeoutError extends ResilienceError {
 
   constructor(timeoutMs: number, options?: { readonly cause?: unknown; readonly message?: string }) {
     super('ERR_TIMEOUT', options?.message ?? `Timed out after ${timeoutMs} ms`, options);
+    // A literal, not the class name: bundlers rename classes (see ResilienceError).
+    if (new.target === TimeoutError) this.name = 'TimeoutError';
     this.timeoutMs = timeoutMs;
   }
 

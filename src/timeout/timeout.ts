@@ -51,8 +51,11 @@ export interface TimeoutPolicy extends Policy {
   readonly abandoned: number;
 }
 
-/** Where a call is: running, settled (by its work or an abort), or given up at its deadline. */
-const Phase = { Running: 0, Settled: 1, TimedOut: 2 } as const;
+/**
+ * Where a call is: running; settled; given up at its deadline (its work still running); or
+ * cancelled by its parent (the caller or an outer policy gave up; its work still running).
+ */
+const Phase = { Running: 0, Settled: 1, TimedOut: 2, Cancelled: 3 } as const;
 type Phase = (typeof Phase)[keyof typeof Phase];
 
 /** One call under a timeout: its scope (the attempt context), deadline timer and outcome. */
@@ -109,6 +112,9 @@ class TimeoutCall<T> extends Scope {
       this.phase = Phase.Settled;
       this.#end();
       this.resolve(value);
+    } else if (this.phase === Phase.Cancelled) {
+      this.phase = Phase.Settled;
+      this.resolve(value);
     } else if (this.phase === Phase.TimedOut) {
       this.phase = Phase.Settled;
       this.policy.late(this.expiredAt, 'fulfilled', undefined);
@@ -119,6 +125,9 @@ class TimeoutCall<T> extends Scope {
     if (this.phase === Phase.Running) {
       this.phase = Phase.Settled;
       this.#end();
+      this.reject(error);
+    } else if (this.phase === Phase.Cancelled) {
+      this.phase = Phase.Settled;
       this.reject(error);
     } else if (this.phase === Phase.TimedOut) {
       this.phase = Phase.Settled;
@@ -138,11 +147,13 @@ class TimeoutCall<T> extends Scope {
   }
 
   override parentAborted(reason: unknown): void {
-    // The caller (or an outer policy) gave up: not a timeout. Settle with its reason.
+    // The caller (or an outer policy) gave up: not a timeout, and no event. Whoever aborted the
+    // parent has already settled its own caller (the caller's signal link, an outer timeout), so
+    // this call settles only when its work does, with the work's own outcome: an outer timeout
+    // then reports the real late outcome and time, and counts the work as abandoned until then.
     if (this.phase !== Phase.Running) return;
-    this.phase = Phase.Settled;
+    this.phase = Phase.Cancelled;
     this.policy.clock.clearTimeout(this.timer);
-    this.reject(reason);
     this.abort(reason);
   }
 }
