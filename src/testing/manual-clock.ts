@@ -93,7 +93,15 @@ export class ManualClock implements Clock {
 
   /** Cancels a timer; unknown or fired handles are ignored. */
   clearTimeout(handle: TimerHandle): void {
-    if (typeof handle === 'number') this.#pending.delete(handle);
+    if (typeof handle !== 'number' || !this.#pending.delete(handle)) return;
+    // A cleared timer leaves the heap lazily; when most of the heap is cleared timers, rebuild it
+    // so that memory follows the pending count in long runs where time never reaches them.
+    const heap = this.#heap;
+    if (heap.length > 64 && heap.length > 2 * this.#pending.size) {
+      const live = heap.filter((timer) => this.#pending.has(timer.id)).sort((a, b) => (before(a, b) ? -1 : 1));
+      heap.length = 0;
+      heap.push(...live); // a sorted array is a valid min-heap
+    }
   }
 
   /** How many timers are pending. */

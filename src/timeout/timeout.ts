@@ -141,9 +141,11 @@ class TimeoutCall<T> extends Scope {
     this.expiredAt = this.policy.clock.now();
     this.parent?.detach(this);
     const error = (this.error = new TimeoutError(this.policy.ms));
-    this.policy.expired(this.attempt);
+    // Settle first, report last: nothing an event listener (or a custom hub) does can keep the
+    // call from settling or its signal from aborting.
     this.reject(error);
     this.abort(error);
+    this.policy.expired(this.attempt);
   }
 
   override parentAborted(reason: unknown): void {

@@ -174,3 +174,23 @@ describe('ManualClock', () => {
     expect(await scenario()).toEqual(first);
   });
 });
+
+describe('ManualClock with many cleared timers', () => {
+  it('still fires the remaining timers in due-time order after the heap is compacted', async () => {
+    const clock = new ManualClock();
+    const random = seededRandom(7);
+    const fired: number[] = [];
+    const expected: Array<{ due: number; id: number }> = [];
+    for (let i = 0; i < 5_000; i++) {
+      const due = Math.floor(random() * 1_000);
+      const handle = clock.setTimeout(() => fired.push(i), due);
+      // Clear nine timers out of ten: the heap is compacted many times on the way.
+      if (i % 10 !== 0) clock.clearTimeout(handle);
+      else expected.push({ due, id: i });
+    }
+    expect(clock.pendingTimers).toBe(500);
+    expected.sort((a, b) => a.due - b.due || a.id - b.id);
+    expect(await clock.runAll()).toBe(500);
+    expect(fired).toEqual(expected.map((e) => e.id));
+  });
+});
