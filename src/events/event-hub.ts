@@ -33,7 +33,8 @@ export interface EventHub {
   /**
    * Delivers `event` to its listeners, then to `onAny` listeners, in subscription order. A
    * listener that throws does not stop the others and never reaches the caller: its error goes
-   * to `onListenerError`.
+   * to `onListenerError`. A custom implementation of this interface must not throw either:
+   * policies settle their calls before they emit, but an error thrown here is not caught.
    */
   emit(event: ResilienceEvent): void;
 }
