@@ -34,7 +34,7 @@ export interface EventHub {
    * Delivers `event` to its listeners, then to `onAny` listeners, in subscription order. A
    * listener that throws does not stop the others and never reaches the caller: its error goes
    * to `onListenerError`. A custom implementation of this interface must not throw either:
-   * policies settle their calls before they emit, but an error thrown here is not caught.
+   * policies do not catch errors from `emit`, and one could fail the call being reported.
    */
   emit(event: ResilienceEvent): void;
 }
