@@ -4,7 +4,17 @@
  * @module
  */
 
-/** An opaque handle returned by {@link Clock.setTimeout}. */
+/**
+ * An opaque handle returned by {@link Clock.setTimeout}; pass it back to `clearTimeout`.
+ *
+ * @example
+ * ```ts
+ * import { systemClock, type TimerHandle } from 'crackstop';
+ *
+ * const handle: TimerHandle = systemClock.setTimeout(() => console.log('never'), 1_000);
+ * systemClock.clearTimeout(handle);
+ * ```
+ */
 export type TimerHandle = unknown;
 
 /**

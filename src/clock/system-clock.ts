@@ -27,7 +27,17 @@ class LongTimer {
   }
 }
 
-/** Options of {@link createSystemClock}. */
+/**
+ * Options of {@link createSystemClock}.
+ *
+ * @example
+ * ```ts
+ * import { createSystemClock, type SystemClockOptions } from 'crackstop';
+ *
+ * const options: SystemClockOptions = { unref: false };
+ * const clock = createSystemClock(options);
+ * ```
+ */
 export interface SystemClockOptions {
   /**
    * Whether timers are `unref`'d (where the runtime has `unref`), so that a pending timer never

@@ -7,7 +7,17 @@
 
 const brand: unique symbol = Symbol.for('crackstop.error');
 
-/** Options shared by every {@link ResilienceError}. */
+/**
+ * Options shared by every {@link ResilienceError}.
+ *
+ * @example
+ * ```ts
+ * import { ResilienceError, type ResilienceErrorOptions } from 'crackstop';
+ *
+ * const options: ResilienceErrorOptions = { cause: new Error('socket hang up') };
+ * const error = new ResilienceError('ERR_MY_POLICY', 'my policy gave up', options);
+ * ```
+ */
 export interface ResilienceErrorOptions {
   /** The error that led to this one, if any. */
   readonly cause?: unknown;

@@ -63,5 +63,15 @@ export interface Policy {
   execute<T>(fn: (context: AttemptContext) => T | PromiseLike<T>, options?: ExecuteOptions): Promise<T>;
 }
 
-/** The function a policy runs. */
+/**
+ * The function a policy runs: it receives the attempt's context and returns a value or a promise.
+ *
+ * @example
+ * ```ts
+ * import { timeout, type Task } from 'crackstop';
+ *
+ * const load: Task<Response> = ({ signal }) => fetch('http://127.0.0.1:8080/', { signal });
+ * await timeout({ ms: 1_000 }).execute(load);
+ * ```
+ */
 export type Task<T> = (context: AttemptContext) => T | PromiseLike<T>;

@@ -7,7 +7,17 @@
 import { checkOptions, optionalFunction } from '../core/validate.js';
 import type { ResilienceEvent, ResilienceEventMap, ResilienceEventType } from './types.js';
 
-/** A listener of one event type. */
+/**
+ * A listener of one event type.
+ *
+ * @example
+ * ```ts
+ * import { createEventHub, type EventListener, type RetryEvent } from 'crackstop';
+ *
+ * const onRetry: EventListener<RetryEvent> = (e) => console.log(`retry #${e.attempt} in ${e.delayMs} ms`);
+ * createEventHub().on('retry', onRetry);
+ * ```
+ */
 export type EventListener<E> = (event: E) => void;
 
 /**
@@ -39,7 +49,17 @@ export interface EventHub {
   emit(event: ResilienceEvent): void;
 }
 
-/** Options of {@link createEventHub}. */
+/**
+ * Options of {@link createEventHub}.
+ *
+ * @example
+ * ```ts
+ * import { createEventHub, type EventHubOptions } from 'crackstop';
+ *
+ * const options: EventHubOptions = { onListenerError: (error, event) => console.warn(`listener of ${event.type} failed`, error) };
+ * const events = createEventHub(options);
+ * ```
+ */
 export interface EventHubOptions {
   /**
    * Called once for each error thrown by a listener, with the event it was handling. It must not
