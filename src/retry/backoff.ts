@@ -10,8 +10,17 @@ import { checkNumber, checkOptions, optionalChoice, optionalNumber } from '../co
  * - `none`: the computed delay itself (synchronised clients stay synchronised);
  * - `full`: uniform in [0, delay] (AWS "full jitter"; the best spread);
  * - `equal`: uniform in [delay/2, delay];
- * - `decorrelated`: uniform between `initialMs` and `factor` × the previous delay, never piling up
- *   at `maxMs` (exponential only).
+ * - `decorrelated`: uniform between `initialMs` and `factor` × the previous delay or the
+ *   un-jittered exponential delay of this retry, whichever is larger: it depends on the previous
+ *   delay, still grows like the exponential delay, and never piles up at `maxMs` (exponential only).
+ *
+ * @example
+ * ```ts
+ * import { exponentialBackoff, type Jitter } from 'crackstop';
+ *
+ * const jitter: Jitter = 'decorrelated';
+ * const backoff = exponentialBackoff({ initialMs: 100, maxMs: 10_000, jitter });
+ * ```
  */
 export type Jitter = 'none' | 'full' | 'equal' | 'decorrelated';
 
@@ -205,9 +214,13 @@ export function exponentialBackoff(options?: ExponentialBackoffOptions): Backoff
   const maxMs = optionalNumber(where, 'maxMs', opts['maxMs'], { min: initialMs, max: maxDelay }, Math.max(30_000, initialMs));
   const jitter = optionalChoice(where, 'jitter', opts['jitter'], ['none', 'full', 'equal', 'decorrelated'], 'full');
   if (jitter === 'decorrelated') {
-    return new Backoffs(maxMs, (_retry, previousMs, random) => {
+    return new Backoffs(maxMs, (retry, previousMs, random) => {
       const previous = previousMs > initialMs ? previousMs : initialMs;
-      const upper = Math.min(maxMs, previous * factor);
+      // Bounded by `factor` × the previous delay alone (as in AWS's formula), a factor below e makes
+      // the delays drift back to `initialMs` and bunch up there instead of backing off; the
+      // exponential delay of this retry keeps the upper bound growing.
+      const base = initialMs === 0 ? 0 : initialMs * factor ** (retry - 1);
+      const upper = Math.min(maxMs, Math.max(previous * factor, base));
       return initialMs + unit(random) * (upper - initialMs);
     });
   }

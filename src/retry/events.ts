@@ -34,6 +34,16 @@ export interface RetryEvent extends EventBase {
  * - `max-attempts`: the last allowed attempt failed;
  * - `max-elapsed`: the next attempt would have started after `maxElapsedMs`;
  * - `budget`: the shared retry budget was spent.
+ *
+ * @example
+ * ```ts
+ * import { createEventHub, type RetryGiveUpReason } from 'crackstop';
+ *
+ * const alarming: ReadonlySet<RetryGiveUpReason> = new Set(['budget', 'max-elapsed']);
+ * createEventHub().on('retry.giveup', (e) => {
+ *   if (alarming.has(e.reason)) console.warn(`${e.name} gave up: ${e.reason}`);
+ * });
+ * ```
  */
 export type RetryGiveUpReason = 'not-retryable' | 'max-attempts' | 'max-elapsed' | 'budget';
 

@@ -118,19 +118,24 @@ class Retry extends PolicyCore implements RetryPolicy {
       if (parent !== undefined && parent.aborted) throw parent.reason;
       const context = new Scope(attempt);
       parent?.attach(context);
-      let outcome: RetryOutcome<T>;
+      let outcome: RetryOutcome<T> | undefined;
+      let value: T | undefined;
       try {
-        const value = await fn(context);
-        parent?.detach(context);
-        if (!this.#checksResults) return value;
-        outcome = { ok: true, value, attempt };
-        if (!this.#shouldRetry(outcome)) return value;
+        value = await fn(context);
       } catch (error) {
         parent?.detach(context);
         // The caller (or an outer policy) gave up: its reason, never a retry, never a failure.
         if (parent !== undefined && parent.aborted) throw parent.reason;
         outcome = { ok: false, error, attempt };
-        if (!this.#shouldRetry(outcome)) this.#giveUp(outcome, 'not-retryable');
+      }
+      // Outside the try: a `shouldRetry` that throws on a result fails the call, not the attempt.
+      if (outcome === undefined) {
+        parent?.detach(context);
+        if (!this.#checksResults) return value as T;
+        outcome = { ok: true, value: value as T, attempt };
+        if (!this.#shouldRetry(outcome)) return value as T;
+      } else if (!this.#shouldRetry(outcome)) {
+        this.#giveUp(outcome, 'not-retryable');
       }
       const delay = this.#nextDelay(outcome, attempt, previousDelay, startedAt);
       if (typeof delay === 'string') {
