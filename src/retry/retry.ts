@@ -10,7 +10,7 @@ import { isRejection } from '../core/errors.js';
 import type { Policy, Task } from '../core/policy.js';
 import { commonKeys, PolicyCore, type CommonOptions } from '../core/policy-core.js';
 import { Scope } from '../core/scope.js';
-import { checkOptions, optionalFunction, optionalNumber, optionalObjectWith } from '../core/validate.js';
+import { checkNumber, checkOptions, optionalFunction, optionalNumber, optionalObjectWith } from '../core/validate.js';
 import type { EventHub } from '../events/event-hub.js';
 import { exponentialBackoff, type Backoff } from './backoff.js';
 import type { RetryBudget } from './budget.js';
@@ -101,6 +101,13 @@ class Retry extends PolicyCore implements RetryPolicy {
     super(where, 'retry', opts);
     this.maxAttempts = optionalNumber(where, 'maxAttempts', opts['maxAttempts'], { min: 1, integer: true, allowInfinity: true }, 3);
     this.backoff = optionalObjectWith<Backoff>(where, 'backoff', opts['backoff'], ['delay']) ?? exponentialBackoff();
+    // A custom backoff must say its cap: it also caps delays from `retryAfterMs`.
+    checkNumber(where, 'backoff.maxMs', this.backoff.maxMs, { min: 0, max: Number.MAX_SAFE_INTEGER });
+    if (this.maxAttempts === Infinity && this.backoff.maxMs === 0) {
+      // Attempts that fail at once with no wait between them never yield to the event loop, so
+      // not even an abort could stop them.
+      throw new RangeError(`${where}: \`maxAttempts: Infinity\` needs a backoff with a delay, got a backoff whose maxMs is 0`);
+    }
     const shouldRetry = optionalFunction<(o: RetryOutcome<unknown>) => boolean>(where, 'shouldRetry', opts['shouldRetry']);
     this.#shouldRetry = shouldRetry ?? defaultShouldRetry;
     this.#checksResults = shouldRetry !== undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { constantBackoff, exponentialBackoff, linearBackoff, retry, retryBudget } from '../../src/index.js';
+import { constantBackoff, exponentialBackoff, linearBackoff, retry, retryBudget, type Backoff } from '../../src/index.js';
 
 /** How a value is shown in a validation message. */
 function shown(value: unknown): string {
@@ -89,5 +89,22 @@ describe('retry › option validation (failure mode 37)', () => {
     expect(() => retry({ backoff: 100 as never })).toThrow(/`backoff` must be an object with `delay\(\)`/);
     expect(() => retry({ budget: {} as never })).toThrow(/`budget` must be an object with `recordCall\(\)`, `tryRetry\(\)`/);
     expect(() => retryBudget({ clock: Date as never })).toThrow(/`clock` must be an object/);
+  });
+});
+
+describe('retry() and custom backoffs', () => {
+  it('rejects a custom backoff without a numeric maxMs, naming the option', () => {
+    const noCap = { delay: () => 10 } as unknown as Backoff;
+    expect(() => retry({ backoff: noCap })).toThrow(TypeError);
+    expect(() => retry({ backoff: noCap })).toThrow('`backoff.maxMs` must be a finite number >= 0 and <= 9007199254740991, got undefined');
+    const nanCap = { delay: () => 10, maxMs: Number.NaN };
+    expect(() => retry({ backoff: nanCap })).toThrow(RangeError);
+  });
+
+  it('refuses unbounded attempts with a backoff that never waits (a hot loop no abort could stop)', () => {
+    expect(() => retry({ maxAttempts: Infinity, backoff: constantBackoff(0) })).toThrow(RangeError);
+    expect(() => retry({ maxAttempts: Infinity, backoff: constantBackoff(0) })).toThrow('`maxAttempts: Infinity` needs a backoff with a delay');
+    expect(() => retry({ maxAttempts: Infinity, backoff: constantBackoff(1) })).not.toThrow();
+    expect(() => retry({ maxAttempts: 1_000, backoff: constantBackoff(0) })).not.toThrow();
   });
 });
