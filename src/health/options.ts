@@ -210,8 +210,8 @@ function noColon(where: string, option: string, value: string): string {
 export function checkName(where: string, name: unknown, taken: ReadonlySet<string>): string {
   if (typeof name !== 'string' || name.length === 0) throw new TypeError(`${where}: \`name\` must be a non-empty string, got ${describeValue(name)}`);
   noColon(where, 'name', name);
-  if (reservedNames.includes(name)) throw new RangeError(`${where}: \`name\` ${describeValue(name)} is reserved (${reservedNames.join(', ')})`);
-  if (taken.has(name)) throw new RangeError(`${where}: a check named ${describeValue(name)} is already registered`);
+  if (reservedNames.includes(name)) throw new RangeError(`${where}: \`name\` ${JSON.stringify(name)} is reserved (${reservedNames.join(', ')})`);
+  if (taken.has(name)) throw new RangeError(`${where}: a check named ${JSON.stringify(name)} is already registered`);
   return name;
 }
 
