@@ -160,7 +160,7 @@ export function gracefulShutdown(server: ShutdownServer, health: Health, options
   }
   const opts = checkOptions(where, options, ['signals', 'readinessGraceMs', 'deadlineMs']);
   const signals = resolveSignals(opts['signals']);
-  const inKubernetes = process.env['KUBERNETES_SERVICE_HOST'] !== undefined;
+  const inKubernetes = (process.env['KUBERNETES_SERVICE_HOST'] ?? '') !== '';
   const rule = { min: 0, max: 2_147_483_647, integer: false };
   const graceMs = optionalNumber(where, 'readinessGraceMs', opts['readinessGraceMs'], rule, inKubernetes ? 5_000 : 0);
   const deadlineMs = optionalNumber(where, 'deadlineMs', opts['deadlineMs'], rule, 25_000);

@@ -1,9 +1,10 @@
-import { Agent, get } from 'node:http';
+import { Agent, createServer, get } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEventHub, healthCheck, type HealthDrainEvent } from '../../src/index.js';
 import { gracefulShutdown, healthHandler, type ShutdownHandle } from '../../src/node.js';
 import { bundle, runChild, type ChildRun } from './child.js';
+import { ManualClock } from '../../src/testing.js';
 import { pause, startHttp } from './helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -113,6 +114,32 @@ describe('gracefulShutdown (in process, real HTTP on 127.0.0.1)', () => {
     process.emit('SIGUSR2', 'SIGUSR2'); // an emitted event, not a real signal: no default action
     await pause(20);
     expect(health.state).toBe('starting');
+  });
+
+  it.each([
+    ['10.0.0.1', 5_000],
+    ['', 0],
+    [undefined, 0],
+  ])('readinessGraceMs defaults to 5 s in Kubernetes (KUBERNETES_SERVICE_HOST=%j), else 0; timing follows health.clock', async (host, graceMs) => {
+    const saved = process.env['KUBERNETES_SERVICE_HOST'];
+    if (host === undefined) delete process.env['KUBERNETES_SERVICE_HOST'];
+    else process.env['KUBERNETES_SERVICE_HOST'] = host;
+    try {
+      const clock = new ManualClock();
+      const health = healthCheck({ clock });
+      const refusedAt: number[] = [];
+      health.events.on('health.drain', (e) => e.phase === 'refuse' && refusedAt.push(e.time));
+      const handle = gracefulShutdown(createServer(), health, { signals: ['SIGUSR2'] });
+      cleanups.push(handle);
+      const shutdown = handle.shutdown();
+      await clock.advance(graceMs);
+      expect(refusedAt).toEqual([graceMs]);
+      expect(await shutdown).toMatchObject({ serverClosed: true, durationMs: graceMs });
+      expect(clock.pendingTimers).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env['KUBERNETES_SERVICE_HOST'];
+      else process.env['KUBERNETES_SERVICE_HOST'] = saved;
+    }
   });
 
   it('validates its options', async () => {
