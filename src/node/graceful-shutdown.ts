@@ -172,7 +172,14 @@ export function gracefulShutdown(server: ShutdownServer, health: Health, options
   const onRequest = (_request: IncomingMessage, response: ServerResponse): void => {
     responses.add(response);
     if (lameDuck && !response.headersSent) response.setHeader('connection', 'close');
-    health.track(new Promise<void>((resolve) => response.once('close', resolve))).then(() => responses.delete(response));
+    health.track(
+      new Promise<void>((resolve) =>
+        response.once('close', () => {
+          responses.delete(response);
+          resolve();
+        }),
+      ),
+    );
   };
   server.prependListener('request', onRequest);
 

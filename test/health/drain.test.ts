@@ -198,6 +198,21 @@ describe('healthCheck › drain (lame-duck mode)', () => {
     expect(overall).toEqual(['->pass', 'pass>fail']);
   });
 
+  it('failure mode 2: 1,000 health checks used and drained leave no timer behind (nothing runs in the background)', async () => {
+    const clock = new ManualClock();
+    for (let i = 0; i < 1_000; i++) {
+      const health = healthCheck({ clock, pressure: () => 0.1 })
+        .add('db', async () => 'pass' as const)
+        .addBulkhead('pool', fakeBulkhead(2));
+      await Promise.all([health.report(), health.liveness(), health.readiness(), health.startup()]);
+      health.track(Promise.resolve());
+      const drained = health.drain({ graceMs: 10, deadlineMs: 100 });
+      await clock.advance(10);
+      expect(await drained).toMatchObject({ stillRunning: 0, timedOut: false });
+    }
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it('validates its options', () => {
     const health = healthCheck({ clock: new ManualClock() });
     expect(() => health.drain({ graceMs: 2_000, deadlineMs: 1_000 })).toThrow(new RangeError('drain(): `graceMs` (2000) must be <= `deadlineMs` (1000)'));

@@ -178,6 +178,23 @@ describe('healthCheck › health.changed events', () => {
     expect(seen.find((e) => e.check === undefined && e.to === 'fail')?.output).toBe('failing: db:responseTime; warning: cache:responseTime');
   });
 
+  it('failure mode 34: a listener that throws on every event changes nothing, and the others still run', async () => {
+    const clock = new ManualClock();
+    const reported: unknown[] = [];
+    const events = createEventHub({ onListenerError: (error) => reported.push(error) });
+    events.on('health.changed', () => {
+      throw new Error('listener broke');
+    });
+    const seen: string[] = [];
+    events.on('health.changed', (e) => seen.push(`${e.check ?? 'overall'}>${e.to}`));
+    const health = healthCheck({ clock, events }).add('db', () => false);
+    const report = await health.report();
+    expect(report.status).toBe('fail');
+    expect(seen).toEqual(['db>fail', 'overall>fail']);
+    expect(reported).toHaveLength(2);
+    expect(await health.drain()).toMatchObject({ timedOut: false });
+  });
+
   it('builds no payload when nobody listens', async () => {
     const clock = new ManualClock();
     const emitted: unknown[] = [];
