@@ -101,10 +101,13 @@ export class CheckRunner {
     const timeoutMs = this.spec.timeoutMs;
     this.running++;
     this.#startedAt = start;
-    let open = true;
+    let open = true; // the round has not ended (by the check's outcome or its timeout)
+    let finished = false; // the invocation has settled (a misbehaving thenable may call back twice)
     let timer: unknown = undefined;
     const round = new Promise<Observation>((resolve) => {
       const settle = (finding: Finding): void => {
+        if (finished) return;
+        finished = true;
         this.running--;
         this.#abandoned = false;
         if (!open) return; // abandoned at the timeout, which was already reported

@@ -185,3 +185,34 @@ describe('healthCheck › timeouts, parallelism, single flight, caching', () => 
     expect(clock.pendingTimers).toBe(0);
   });
 });
+
+describe('healthCheck › odd thenables', () => {
+  it('a thenable that calls back twice, or throws from then(), is counted once', async () => {
+    const clock = new ManualClock();
+    const twice: PromiseLike<'pass'> = {
+      then(onFulfilled, onRejected) {
+        onFulfilled?.('pass');
+        onRejected?.(new Error('and also failed'));
+        return Promise.resolve() as never;
+      },
+    };
+    const throwing: PromiseLike<'pass'> = {
+      then() {
+        throw new Error('then() broke');
+      },
+    };
+    let calls = 0;
+    const health = healthCheck({ clock })
+      .add('twice', () => {
+        calls++;
+        return twice;
+      })
+      .add('throwing', () => throwing);
+    const first = await health.report();
+    expect(first.checks['twice:responseTime']?.[0]?.status).toBe('pass');
+    expect(first.checks['throwing:responseTime']?.[0]).toMatchObject({ status: 'fail', output: 'Error: then() broke' });
+    await health.report();
+    expect(calls).toBe(2); // not stuck as "still running"
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
