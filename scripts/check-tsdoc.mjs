@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Fails (exit 1) when an export of a public entry point has no `@example` in its TSDoc.
-// Usage: node scripts/check-tsdoc.mjs [entry.ts ...]   (default: src/index.ts src/testing.ts)
+// Usage: node scripts/check-tsdoc.mjs [entry.ts ...]   (default: src/index.ts src/testing.ts src/node.ts)
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import ts from 'typescript';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const entries = (process.argv.length > 2 ? process.argv.slice(2) : ['src/index.ts', 'src/testing.ts']).map((f) => path.resolve(root, f));
+const entries = (process.argv.length > 2 ? process.argv.slice(2) : ['src/index.ts', 'src/testing.ts', 'src/node.ts']).map((f) => path.resolve(root, f));
 
 const configPath = path.join(root, 'tsconfig.json');
 const config = ts.readConfigFile(configPath, ts.sys.readFile);

@@ -1,5 +1,5 @@
 /**
- * crackstop: timeouts, retries with jitter and budgets, and composition, on one pluggable clock
+ * crackstop: timeouts, retries with jitter and budgets, health checks with drain, and composition, on one pluggable clock
  * and one typed event stream, with zero runtime dependencies.
  *
  * @module crackstop
@@ -35,3 +35,27 @@ export {
   type LinearBackoffOptions,
 } from './retry/backoff.js';
 export { retryBudget, type RetryBudget, type RetryBudgetOptions } from './retry/budget.js';
+
+export { healthCheck } from './health/health-check.js';
+export type { Health, LifecycleState } from './health/health.js';
+export type {
+  AddCheckOptions,
+  BreakerCheckOptions,
+  BulkheadCheckOptions,
+  ComponentCheckOptions,
+  HealthCheckOptions,
+  ShedderCheckOptions,
+} from './health/options.js';
+export type { DrainOptions, DrainSummary } from './health/drain.js';
+export type { BreakerLike, BulkheadLike, Drainable, ShedderLike } from './health/components.js';
+export type {
+  CheckContext,
+  CheckResult,
+  CheckReturn,
+  HealthCheckEntry,
+  HealthCheckFunction,
+  HealthReport,
+  HealthStatus,
+  ObservedValue,
+} from './health/types.js';
+export type { HealthChangedEvent, HealthDrainEvent } from './health/events.js';

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { HealthChangedEvent, HealthDrainEvent } from '../health/events.js';
 import type { RetryEvent, RetryGiveUpEvent } from '../retry/events.js';
 import type { TimeoutEvent, TimeoutLateEvent } from '../timeout/events.js';
 
@@ -43,6 +44,8 @@ export interface ResilienceEventMap {
   'timeout.late': TimeoutLateEvent;
   retry: RetryEvent;
   'retry.giveup': RetryGiveUpEvent;
+  'health.changed': HealthChangedEvent;
+  'health.drain': HealthDrainEvent;
 }
 
 /**

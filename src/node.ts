@@ -1,0 +1,14 @@
+/**
+ * The Node-only parts of crackstop: the only entry that imports `node:` modules. Health checks
+ * served over `node:http`, and a graceful shutdown on signals that drains in-flight requests.
+ *
+ * @module crackstop/node
+ */
+export { healthHandler, type HealthHandlerOptions, type HealthPaths, type HealthRequestHandler } from './node/health-handler.js';
+export {
+  gracefulShutdown,
+  type GracefulShutdownOptions,
+  type ShutdownHandle,
+  type ShutdownServer,
+  type ShutdownSummary,
+} from './node/graceful-shutdown.js';
