@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Checks that every code block marked `<!-- example: docs/examples/<file>.ts -->` in README.md and
 // docs/*.md is an exact copy of that file, with the relative imports of src written as the package
-// name ('../../src/index.js' -> 'crackstop', '../../src/testing.js' -> 'crackstop/testing').
+// name ('../../src/index.js' -> 'crackstop', '../../src/testing.js' -> 'crackstop/testing', '../../src/node.js' -> 'crackstop/node').
 // The files themselves are type-checked by `npx tsc -p tsconfig.test.json`.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +12,7 @@ const pages = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((f) =
 const marker = /^<!-- example: (\S+) -->\n```(\w+)\n([\s\S]*?)```/gm;
 
 const asPublished = (source) =>
-  source.replaceAll("'../../src/index.js'", "'crackstop'").replaceAll("'../../src/testing.js'", "'crackstop/testing'");
+  source.replaceAll("'../../src/index.js'", "'crackstop'").replaceAll("'../../src/testing.js'", "'crackstop/testing'").replaceAll("'../../src/node.js'", "'crackstop/node'");
 
 const problems = [];
 let checked = 0;
