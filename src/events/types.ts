@@ -4,6 +4,13 @@
  *
  * @module
  */
+import type {
+  CircuitFailureEvent,
+  CircuitIgnoredEvent,
+  CircuitRejectedEvent,
+  CircuitStateEvent,
+  CircuitSuccessEvent,
+} from '../circuit-breaker/events.js';
 import type { RetryEvent, RetryGiveUpEvent } from '../retry/events.js';
 import type { TimeoutEvent, TimeoutLateEvent } from '../timeout/events.js';
 
@@ -43,6 +50,11 @@ export interface ResilienceEventMap {
   'timeout.late': TimeoutLateEvent;
   retry: RetryEvent;
   'retry.giveup': RetryGiveUpEvent;
+  'circuit.state': CircuitStateEvent;
+  'circuit.rejected': CircuitRejectedEvent;
+  'circuit.success': CircuitSuccessEvent;
+  'circuit.failure': CircuitFailureEvent;
+  'circuit.ignored': CircuitIgnoredEvent;
 }
 
 /**
