@@ -62,6 +62,10 @@ export interface CircuitBreakerPolicy extends Policy {
   metrics(): CircuitMetrics;
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
 class CircuitBreaker extends CircuitStateMachine implements CircuitBreakerPolicy, ProbeHost {
   readonly probeTimeoutMs: number;
   /** -1 when no call is slow. */
@@ -103,28 +107,46 @@ class CircuitBreaker extends CircuitStateMachine implements CircuitBreakerPolicy
     return Promise.reject(rejectionError(this.name, retryAfterMs));
   }
 
-  /** The closed path, paid by every call in normal operation: no clock read unless needed. */
-  async #runClosed<T>(fn: Task<T>, parent: Scope | undefined): Promise<T> {
+  /**
+   * The closed path, paid by every call in normal operation: no clock read unless the window or a
+   * listener needs one, and a plain `then` on the function's promise (an async function would cost
+   * a second promise and an extra turn).
+   */
+  #runClosed<T>(fn: Task<T>, parent: Scope | undefined): Promise<T> {
     const generation = this.generation;
     const startedAt = this.#slowMs >= 0 || this.#listening() ? this.clock.now() : NaN;
-    let value: T;
+    let result: T | PromiseLike<T>;
     try {
-      value = await fn(parent ?? new Scope(1));
+      result = fn(parent ?? new Scope(1));
     } catch (error) {
-      this.#closedRejected(generation, startedAt, parent, error);
-      throw error;
+      this.#closedFailed(generation, startedAt, parent, error);
+      return Promise.reject(error);
     }
-    if (generation !== this.generation) {
-      this.#ignored('stale', startedAt, false);
-    } else {
-      const now = this.#needsTime || startedAt === startedAt ? this.clock.now() : 0;
-      const failure = this.#isFailure !== undefined && this.#declares({ ok: true, value });
-      this.#record(failure, now - startedAt > this.#slowMs && this.#slowMs >= 0, now, startedAt, failure ? { ok: true, value } : undefined);
+    const promise = result instanceof Promise ? (result as Promise<T>) : isThenable(result) ? Promise.resolve(result) : undefined;
+    if (promise === undefined) {
+      this.#closedFulfilled(generation, startedAt, result as T);
+      return Promise.resolve(result as T);
     }
-    return value;
+    return promise.then(
+      (value) => {
+        this.#closedFulfilled(generation, startedAt, value);
+        return value;
+      },
+      (error: unknown) => {
+        this.#closedFailed(generation, startedAt, parent, error);
+        throw error;
+      },
+    );
   }
 
-  #closedRejected(generation: number, startedAt: number, parent: Scope | undefined, error: unknown): void {
+  #closedFulfilled(generation: number, startedAt: number, value: unknown): void {
+    if (generation !== this.generation) return this.#ignored('stale', startedAt, false);
+    const now = this.#needsTime || startedAt === startedAt ? this.clock.now() : 0;
+    const failure = this.#isFailure !== undefined && this.#declares({ ok: true, value });
+    this.#record(failure, now - startedAt > this.#slowMs && this.#slowMs >= 0, now, startedAt, failure ? { ok: true, value } : undefined);
+  }
+
+  #closedFailed(generation: number, startedAt: number, parent: Scope | undefined, error: unknown): void {
     const reason = this.#whyNotCounted(generation, parent, error);
     if (reason !== undefined) return this.#ignored(reason, startedAt, false);
     const now = this.#needsTime || startedAt === startedAt ? this.clock.now() : 0;
@@ -163,7 +185,12 @@ class CircuitBreaker extends CircuitStateMachine implements CircuitBreakerPolicy
     return events.hasListeners('circuit.success') || events.hasListeners('circuit.failure') || events.hasListeners('circuit.ignored');
   }
 
+  /**
+   * Reports a recorded call. A call that started while nobody listened (and no window needed its
+   * duration) was not timed (`startedAt` NaN) and is not reported: the untimed path costs nothing.
+   */
   #reported(failure: boolean, slow: boolean, now: number, startedAt: number, probe: boolean, outcome: CircuitOutcome<unknown> | undefined): void {
+    if (startedAt !== startedAt) return;
     const events = this.events;
     if (failure) {
       if (events.hasListeners('circuit.failure')) {
@@ -178,6 +205,7 @@ class CircuitBreaker extends CircuitStateMachine implements CircuitBreakerPolicy
   }
 
   #ignored(reason: CircuitIgnoredReason, startedAt: number, probe: boolean): void {
+    if (startedAt !== startedAt) return; // untimed: see #reported
     const events = this.events;
     if (events.hasListeners('circuit.ignored')) {
       const time = this.clock.now();

@@ -69,7 +69,11 @@ export interface CircuitRejectedEvent extends EventBase {
 /** Fields of the events of calls that ran. */
 interface CircuitCallEventBase extends EventBase {
   readonly kind: 'circuit-breaker';
-  /** How long the call ran, in ms (NaN for a call that started before anybody listened). */
+  /**
+   * How long the call ran, in ms. Calls are timed from their start only while somebody listens
+   * to a call event (or the window has `slowCallMs`), so a call that started before the first
+   * listener subscribed is not reported.
+   */
   readonly durationMs: number;
   /** Whether the call was a half-open probe. */
   readonly probe: boolean;
