@@ -59,3 +59,33 @@ export type {
   ObservedValue,
 } from './health/types.js';
 export type { HealthChangedEvent, HealthDrainEvent } from './health/events.js';
+
+export { circuitBreaker, type CircuitBreakerPolicy } from './circuit-breaker/circuit-breaker.js';
+export type {
+  CircuitBreakerOptions,
+  CircuitOutcome,
+  CircuitState,
+  ConsecutiveWindowOptions,
+  CountWindowOptions,
+  HalfOpenOptions,
+  TimeWindowOptions,
+  WindowOptions,
+} from './circuit-breaker/options.js';
+export type { CircuitIsolation } from './circuit-breaker/state-machine.js';
+export type { CircuitMetrics } from './circuit-breaker/metrics.js';
+export type { CircuitSnapshot, CircuitWindowSnapshot } from './circuit-breaker/snapshot.js';
+export {
+  CircuitOpenError,
+  IsolatedCircuitError,
+  isCircuitOpenError,
+  isIsolatedCircuitError,
+} from './circuit-breaker/circuit-open-error.js';
+export type {
+  CircuitFailureEvent,
+  CircuitIgnoredEvent,
+  CircuitIgnoredReason,
+  CircuitRejectedEvent,
+  CircuitStateEvent,
+  CircuitSuccessEvent,
+  CircuitTransitionReason,
+} from './circuit-breaker/events.js';

@@ -5,6 +5,13 @@
  * @module
  */
 import type { HealthChangedEvent, HealthDrainEvent } from '../health/events.js';
+import type {
+  CircuitFailureEvent,
+  CircuitIgnoredEvent,
+  CircuitRejectedEvent,
+  CircuitStateEvent,
+  CircuitSuccessEvent,
+} from '../circuit-breaker/events.js';
 import type { RetryEvent, RetryGiveUpEvent } from '../retry/events.js';
 import type { TimeoutEvent, TimeoutLateEvent } from '../timeout/events.js';
 
@@ -46,6 +53,11 @@ export interface ResilienceEventMap {
   'retry.giveup': RetryGiveUpEvent;
   'health.changed': HealthChangedEvent;
   'health.drain': HealthDrainEvent;
+  'circuit.state': CircuitStateEvent;
+  'circuit.rejected': CircuitRejectedEvent;
+  'circuit.success': CircuitSuccessEvent;
+  'circuit.failure': CircuitFailureEvent;
+  'circuit.ignored': CircuitIgnoredEvent;
 }
 
 /**

@@ -1,0 +1,451 @@
+// Model-based test: random histories of calls (success, failure, slow, hang), caller aborts, time
+// advances, isolate/release, reset and snapshot/restore, run against the breaker and against a
+// small reference model that keeps its window as a naive list. Failure modes 18 and 20.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  circuitBreaker,
+  isCircuitOpenError,
+  isIsolatedCircuitError,
+  linearBackoff,
+  type Backoff,
+  type CircuitBreakerOptions,
+  type CircuitBreakerPolicy,
+  type CircuitIsolation,
+  type CircuitSnapshot,
+  type CircuitState,
+  type WindowOptions,
+} from '../../src/index.js';
+import { ManualClock } from '../../src/testing.js';
+import { flush, recorder } from './helpers.js';
+
+interface Config {
+  readonly kind: 'consecutive' | 'count' | 'time';
+  readonly failures: number;
+  readonly size: number;
+  readonly minimumCalls: number;
+  readonly failureRate: number;
+  readonly slowCallMs: number | undefined;
+  readonly slowCallRate: number;
+  readonly durationMs: number;
+  readonly buckets: number;
+  readonly openMs: number | Backoff;
+  readonly maxProbes: number;
+  readonly successesToClose: number;
+  readonly probeTimeoutMs: number;
+  /** How long a "slow" call takes. */
+  readonly slowFor: number;
+}
+
+const configArb: fc.Arbitrary<Config> = fc
+  .record({
+    kind: fc.constantFrom('consecutive' as const, 'count' as const, 'time' as const),
+    failures: fc.integer({ min: 1, max: 4 }),
+    size: fc.integer({ min: 1, max: 6 }),
+    minimumCalls: fc.integer({ min: 1, max: 6 }),
+    failureRate: fc.constantFrom(0.25, 0.5, 0.75, 1),
+    slowCallMs: fc.option(fc.integer({ min: 0, max: 50 }), { nil: undefined }),
+    slowCallRate: fc.constantFrom(0.5, 1),
+    durationMs: fc.integer({ min: 10, max: 400 }),
+    buckets: fc.integer({ min: 1, max: 5 }),
+    openMs: fc.oneof(fc.integer({ min: 0, max: 300 }), fc.constant(-1)),
+    maxProbes: fc.integer({ min: 1, max: 3 }),
+    successesToClose: fc.integer({ min: 1, max: 3 }),
+    extra: fc.integer({ min: 1, max: 300 }),
+  })
+  .map((c) => {
+    const slowFor = c.slowCallMs === undefined ? 7 : c.slowCallMs + 1;
+    return {
+      ...c,
+      minimumCalls: c.kind === 'count' ? Math.min(c.minimumCalls, c.size) : c.minimumCalls,
+      openMs: c.openMs < 0 ? linearBackoff({ initialMs: 50, stepMs: 50, maxMs: 200 }) : c.openMs,
+      slowFor,
+      probeTimeoutMs: slowFor + c.extra,
+    };
+  });
+
+function options(c: Config): CircuitBreakerOptions {
+  const slow = c.slowCallMs === undefined ? {} : { slowCallMs: c.slowCallMs };
+  const rates = { failureRate: c.failureRate, minimumCalls: c.minimumCalls, ...slow, ...(c.slowCallMs === undefined ? {} : { slowCallRate: c.slowCallRate }) };
+  const window: WindowOptions =
+    c.kind === 'consecutive'
+      ? { kind: 'consecutive', failures: c.failures, ...slow }
+      : c.kind === 'count'
+        ? { kind: 'count', size: c.size, ...rates }
+        : { kind: 'time', durationMs: c.durationMs, buckets: c.buckets, ...rates };
+  return { window, openMs: c.openMs, halfOpen: { maxProbes: c.maxProbes, successesToClose: c.successesToClose, probeTimeoutMs: c.probeTimeoutMs } };
+}
+
+interface Entry {
+  readonly t: number;
+  readonly failure: boolean;
+  readonly slow: boolean;
+}
+
+/** The reference model: the rules of the issue, written as plainly as possible. */
+class Model {
+  state: CircuitState = 'closed';
+  generation = 0;
+  now = 0;
+  openUntil = 0;
+  openings = 0;
+  lastOpenMs = 0;
+  /** Every call recorded since the circuit last closed, oldest first: the naive window. */
+  list: Entry[] = [];
+  /** Probes in flight of the current half-open period, by id, with their deadlines. */
+  probes: { id: number; deadline: number }[] = [];
+  successes = 0;
+  handles = 0;
+  readonly c: Config;
+
+  constructor(c: Config) {
+    this.c = c;
+  }
+
+  transition(to: CircuitState): void {
+    this.state = to;
+    this.generation++;
+    this.probes = [];
+    this.successes = 0;
+    if (to === 'closed') {
+      this.list = [];
+      this.openings = this.lastOpenMs = 0;
+    }
+  }
+
+  open(at: number): void {
+    this.openings++;
+    const ms = typeof this.c.openMs === 'number' ? this.c.openMs : this.c.openMs.delay(this.openings, this.lastOpenMs, () => 0);
+    this.lastOpenMs = ms;
+    this.openUntil = at + ms;
+    this.transition('open');
+  }
+
+  refresh(): void {
+    if (this.state === 'open' && this.now >= this.openUntil) this.transition('half-open');
+  }
+
+  /** Moves time to `target`, giving up probes whose deadline passes on the way. */
+  advanceTo(target: number): void {
+    for (;;) {
+      const due = this.probes.filter((p) => p.deadline <= target).sort((a, b) => a.deadline - b.deadline)[0];
+      if (due === undefined) break;
+      this.now = due.deadline;
+      this.open(due.deadline);
+    }
+    this.now = target;
+  }
+
+  /** The window's calls now (the time window drops buckets that fell out of it). */
+  window(): Entry[] {
+    const c = this.c;
+    if (c.kind === 'count') return this.list.slice(-c.size);
+    if (c.kind === 'time') {
+      const width = c.durationMs / c.buckets;
+      const current = Math.floor(this.now / width);
+      return this.list.filter((e) => Math.floor(e.t / width) > current - c.buckets);
+    }
+    const run: Entry[] = [];
+    for (let i = this.list.length - 1; i >= 0; i--) {
+      const e = this.list[i] as Entry;
+      if (!e.failure && !e.slow) break;
+      run.push(e);
+    }
+    return run;
+  }
+
+  record(failure: boolean, slow: boolean): void {
+    this.list.push({ t: this.now, failure, slow });
+    const w = this.window();
+    const c = this.c;
+    const crossed =
+      c.kind === 'consecutive'
+        ? w.length >= c.failures
+        : w.length >= c.minimumCalls &&
+          (w.filter((e) => e.failure).length / w.length >= c.failureRate ||
+            (c.slowCallMs !== undefined && w.filter((e) => e.slow).length / w.length >= c.slowCallRate));
+    if (crossed) this.open(this.now);
+  }
+
+  probeDone(id: number, good: boolean): void {
+    const i = this.probes.findIndex((p) => p.id === id);
+    if (i === -1) return; // stale
+    this.probes.splice(i, 1);
+    if (!good) this.open(this.now);
+    else if (++this.successes >= this.c.successesToClose) this.transition('closed');
+  }
+}
+
+interface Hung {
+  readonly controller: AbortController;
+  readonly probeId: number;
+}
+
+class Real {
+  breaker: CircuitBreakerPolicy;
+  rec = recorder();
+  initial: CircuitState = 'closed';
+  handles: CircuitIsolation[] = [];
+  hung: Hung[] = [];
+  nextId = 1;
+  readonly clock = new ManualClock();
+  readonly c: Config;
+
+  constructor(c: Config) {
+    this.c = c;
+    this.breaker = circuitBreaker({ ...options(c), clock: this.clock, events: this.rec.events });
+  }
+}
+
+type Cmd = fc.AsyncCommand<Model, Real>;
+
+/** Every invariant, checked after each command. */
+function invariants(m: Model, r: Real): void {
+  m.refresh();
+  expect(r.breaker.state).toBe(m.state);
+  const metrics = r.breaker.metrics();
+  // Probes in flight never exceed maxProbes, and are exactly the model's.
+  expect(metrics.probesInFlight).toBe(m.state === 'half-open' ? m.probes.length : 0);
+  expect(metrics.probesInFlight).toBeLessThanOrEqual(m.c.maxProbes);
+  // The window holds exactly what the naive list says.
+  if (m.state === 'closed') expect(metrics.calls).toBe(m.window().length);
+  // Open and half-open never outlast their bounds.
+  if (m.state === 'open') {
+    expect(metrics.retryAfterMs).toBeGreaterThan(0);
+    expect(metrics.retryAfterMs).toBeLessThanOrEqual(Math.ceil(m.lastOpenMs));
+  }
+  for (const p of m.probes) expect(p.deadline).toBeGreaterThan(m.now);
+  // Transitions form a valid path from the instance's initial state, never from === to.
+  const allowed = new Set(['closed>open', 'closed>isolated', 'open>half-open', 'open>isolated', 'open>closed', 'half-open>open', 'half-open>closed', 'half-open>isolated', 'isolated>closed']);
+  let state: string = r.initial;
+  for (const e of r.rec.log) {
+    if (e.type !== 'circuit.state') continue;
+    expect(e.from).toBe(state);
+    expect(allowed.has(`${e.from}>${e.to}`), `${e.from}>${e.to}`).toBe(true);
+    state = e.to;
+  }
+  expect(state).toBe(m.state);
+}
+
+class CallCommand implements Cmd {
+  readonly kind: 'success' | 'failure' | 'slow' | 'hang';
+  constructor(kind: 'success' | 'failure' | 'slow' | 'hang') {
+    this.kind = kind;
+  }
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    m.refresh();
+    const probe = m.state === 'half-open' && m.probes.length < m.c.maxProbes;
+    const admitted = m.state === 'closed' || probe;
+    const id = r.nextId++;
+    const controller = new AbortController();
+    let invoked = false;
+    const fn = ({ signal }: { signal: AbortSignal }): Promise<string> => {
+      invoked = true;
+      switch (this.kind) {
+        case 'success':
+          return Promise.resolve('ok');
+        case 'failure':
+          return Promise.reject(new Error('down'));
+        case 'slow':
+          return r.clock.advance(m.c.slowFor).then(() => 'slow');
+        default:
+          void signal; // read: the attempt signal exists, so a give-up aborts it
+          return new Promise(() => undefined);
+      }
+    };
+    const call = r.breaker.execute(fn, { signal: controller.signal });
+    const outcome = call.then(
+      () => 'ok',
+      (e: unknown) => (isCircuitOpenError(e) ? 'open' : isIsolatedCircuitError(e) ? 'isolated' : 'error'),
+    );
+    expect(invoked).toBe(admitted);
+    if (!admitted) {
+      expect(await outcome).toBe(m.state === 'isolated' ? 'isolated' : 'open');
+      return invariants(m, r);
+    }
+    if (probe) m.probes.push({ id, deadline: m.now + m.c.probeTimeoutMs });
+    const generation = m.generation;
+    if (this.kind === 'hang') {
+      r.hung.push({ controller, probeId: probe ? id : 0 });
+      await flush();
+      return invariants(m, r);
+    }
+    if (this.kind === 'slow') m.advanceTo(m.now + m.c.slowFor);
+    await outcome;
+    const slow = this.kind === 'slow' && m.c.slowCallMs !== undefined;
+    if (probe) m.probeDone(id, this.kind === 'success' || (this.kind === 'slow' && !slow));
+    else if (generation === m.generation) m.record(this.kind === 'failure', slow);
+    invariants(m, r);
+  }
+  toString(): string {
+    return `call(${this.kind})`;
+  }
+}
+
+class AbortCommand implements Cmd {
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const hung = r.hung.shift();
+    if (hung !== undefined) {
+      hung.controller.abort(new Error('caller left'));
+      const i = m.probes.findIndex((p) => p.id === hung.probeId);
+      if (i !== -1) m.probes.splice(i, 1);
+      await flush();
+    }
+    invariants(m, r);
+  }
+  toString(): string {
+    return 'abort';
+  }
+}
+
+class AdvanceCommand implements Cmd {
+  readonly ms: number;
+  constructor(ms: number) {
+    this.ms = ms;
+  }
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    m.advanceTo(m.now + this.ms);
+    await r.clock.advance(this.ms);
+    invariants(m, r);
+  }
+  toString(): string {
+    return `advance(${this.ms})`;
+  }
+}
+
+class IsolateCommand implements Cmd {
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    r.handles.push(r.breaker.isolate());
+    m.handles++;
+    if (m.state !== 'isolated') m.transition('isolated');
+    await flush();
+    invariants(m, r);
+  }
+  toString(): string {
+    return 'isolate';
+  }
+}
+
+class ReleaseCommand implements Cmd {
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const handle = r.handles.pop();
+    if (handle !== undefined) {
+      handle.release();
+      if (--m.handles === 0 && m.state === 'isolated') m.transition('closed');
+    }
+    invariants(m, r);
+  }
+  toString(): string {
+    return 'release';
+  }
+}
+
+class ResetCommand implements Cmd {
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    r.breaker.reset();
+    r.handles = []; // reset voids them
+    m.handles = 0;
+    m.refresh();
+    if (m.state !== 'closed') m.transition('closed');
+    else {
+      m.generation++;
+      m.list = [];
+      m.openings = m.lastOpenMs = 0;
+    }
+    invariants(m, r);
+  }
+  toString(): string {
+    return 'reset';
+  }
+}
+
+class RestoreCommand implements Cmd {
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    m.refresh();
+    const snapshot = JSON.parse(JSON.stringify(r.breaker.snapshot())) as CircuitSnapshot;
+    r.rec = recorder();
+    r.breaker = circuitBreaker({ ...options(r.c), clock: r.clock, events: r.rec.events, initialState: snapshot });
+    r.initial = snapshot.state;
+    r.handles = [];
+    r.hung = r.hung.map((h) => ({ ...h, probeId: 0 })); // they belong to the old instance now
+    m.handles = 0;
+    m.generation++;
+    m.probes = [];
+    m.successes = 0;
+    invariants(m, r);
+  }
+  toString(): string {
+    return 'snapshot+restore';
+  }
+}
+
+const call = fc.constantFrom('success' as const, 'failure' as const, 'slow' as const, 'hang' as const).map((k): Cmd => new CallCommand(k));
+// Calls and time are weighted up: the interesting states need several of them in a row.
+const commands = [
+  fc.oneof(
+    { arbitrary: call, weight: 10 },
+    { arbitrary: fc.integer({ min: 0, max: 500 }).map((ms): Cmd => new AdvanceCommand(ms)), weight: 5 },
+    { arbitrary: fc.constant<Cmd>(new AbortCommand()), weight: 2 },
+    { arbitrary: fc.constant<Cmd>(new IsolateCommand()), weight: 1 },
+    { arbitrary: fc.constant<Cmd>(new ReleaseCommand()), weight: 2 },
+    { arbitrary: fc.constant<Cmd>(new ResetCommand()), weight: 1 },
+    { arbitrary: fc.constant<Cmd>(new RestoreCommand()), weight: 1 },
+  ),
+];
+
+describe('circuit breaker model', () => {
+  it('failure modes 18 and 20: random histories follow the reference model (valid transitions, probe bound, bounded open and half-open, naive window)', async () => {
+    await fc.assert(
+      fc.asyncProperty(configArb, fc.commands(commands, { maxCommands: 60, size: 'max' }), async (config, cmds) => {
+        await fc.asyncModelRun(() => ({ model: new Model(config), real: new Real(config) }), cmds);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('failure mode 20: random (time, outcome) streams open exactly when the naive list crosses the threshold', async () => {
+    const step = fc.record({ gap: fc.integer({ min: 0, max: 120 }), failure: fc.boolean(), slow: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(configArb, fc.array(step, { maxLength: 60 }), async (config, steps) => {
+        const m = new Model(config);
+        const r = new Real(config);
+        for (const s of steps) {
+          m.advanceTo(m.now + s.gap);
+          await r.clock.advance(s.gap);
+          m.refresh();
+          if (m.state !== 'closed') break; // the stream is about the closed window
+          const slowFor = s.slow ? config.slowFor : 0;
+          const fn = () => (slowFor > 0 ? r.clock.advance(slowFor) : Promise.resolve()).then(() => (s.failure ? Promise.reject(new Error('x')) : 'ok'));
+          await r.breaker.execute(fn).catch(() => undefined);
+          m.advanceTo(m.now + slowFor);
+          m.record(s.failure, s.slow && config.slowCallMs !== undefined);
+          m.refresh();
+          expect(r.breaker.state).toBe(m.state);
+          if (m.state === 'closed') expect(r.breaker.metrics().calls).toBe(m.window().length);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
