@@ -5,6 +5,7 @@
  * @module
  */
 import type { RetryEvent, RetryGiveUpEvent } from '../retry/events.js';
+import type { ShedEvent, ShedPressureErrorEvent } from '../shed/events.js';
 import type { TimeoutEvent, TimeoutLateEvent } from '../timeout/events.js';
 
 /**
@@ -43,6 +44,8 @@ export interface ResilienceEventMap {
   'timeout.late': TimeoutLateEvent;
   retry: RetryEvent;
   'retry.giveup': RetryGiveUpEvent;
+  shed: ShedEvent;
+  'shed.pressure-error': ShedPressureErrorEvent;
 }
 
 /**
