@@ -104,7 +104,7 @@ describe('loadShedder › latency target', () => {
   it('execute() samples the time from admission to settlement', async () => {
     const clock = new ManualClock();
     const shedder = loadShedder({ clock, latency: { targetMs: 10, minSamples: 1 } });
-    const call = shedder.execute(() => new Promise((resolve) => clock.setTimeout(resolve, 30)));
+    const call = shedder.execute(() => new Promise<void>((resolve) => clock.setTimeout(resolve, 30)));
     await clock.advance(30);
     await call;
     await expect(shedder.execute(() => 1)).rejects.toSatisfy(isLoadShedError);

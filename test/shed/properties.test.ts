@@ -166,7 +166,10 @@ describe('loadShedder › properties', () => {
       readonly permits: ShedPermit[];
     }
     class Admit implements fc.Command<Model, Real> {
-      constructor(readonly priority: ShedPriority) {}
+      readonly priority: ShedPriority;
+      constructor(priority: ShedPriority) {
+        this.priority = priority;
+      }
       check = () => true;
       run(m: Model, r: Real): void {
         const permit = r.shedder.tryAdmit(this.priority);
@@ -181,7 +184,12 @@ describe('loadShedder › properties', () => {
       toString = () => `admit(${this.priority})`;
     }
     class Release implements fc.Command<Model, Real> {
-      constructor(readonly index: number, readonly times: number) {}
+      readonly index: number;
+      readonly times: number;
+      constructor(index: number, times: number) {
+        this.index = index;
+        this.times = times;
+      }
       check = () => true;
       run(m: Model, r: Real): void {
         const permit = r.permits[this.index % Math.max(1, r.permits.length)];
