@@ -87,10 +87,13 @@ class Shedder extends PolicyCore implements LoadShedder, PermitOwner {
   }
 
   override execute<T>(fn: Task<T>, options?: ShedExecuteOptions): Promise<T> {
-    const priority = options?.priority;
-    const view = this.#views[priority === undefined ? this.#defaultLevel : levelOf(priority)];
-    if (view === undefined) return Promise.reject(invalidPriority('execute', priority));
-    return view.execute(fn, options);
+    if (options === undefined) return this.admit(fn, undefined, this.#defaultLevel);
+    const priority = options.priority;
+    const level = priority === undefined ? this.#defaultLevel : levelOf(priority);
+    if (level < 0) return Promise.reject(invalidPriority('execute', priority));
+    // Without a caller's signal there is nothing to link: admit directly (what the view would do).
+    if (options.signal === undefined) return this.admit(fn, undefined, level);
+    return (this.#views[level] as PriorityView).execute(fn, options);
   }
 
   runScoped<T>(fn: Task<T>, parent: Scope | undefined): Promise<T> {
