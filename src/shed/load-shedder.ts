@@ -10,13 +10,16 @@ import { Scope } from '../core/scope.js';
 import { describeValue } from '../core/validate.js';
 import { LatencyWindow } from './latency-window.js';
 import { parseShedOptions, type LoadShedderOptions } from './options.js';
-import { Permit, type PermitOwner, type ShedPermit } from './permit.js';
+import { Permit, settleCall, type PermitOwner, type ShedPermit } from './permit.js';
 import { levelOf, priorities, type ShedPriority, type ShedReason } from './priority.js';
 import { QueueDelaySignal } from './queue-delay.js';
 import { LoadShedError } from './shed-error.js';
 import type { LoadShedder, ShedExecuteOptions, ShedSnapshot } from './types.js';
 
 const reasons: readonly ShedReason[] = ['in-flight', 'queue-delay', 'latency', 'pressure'];
+
+/** The key of the method that admits and runs a call (a symbol: not part of the public surface). */
+const admitCall: unique symbol = Symbol('admitCall');
 
 /** A fixed-priority view of a shedder, to use as a policy in a pipeline. */
 class PriorityView extends PolicyCore {
@@ -32,7 +35,7 @@ class PriorityView extends PolicyCore {
   }
 
   runScoped<T>(fn: Task<T>, parent: Scope | undefined): Promise<T> {
-    return this.#shedder.admit(fn, parent, this.#level);
+    return this.#shedder[admitCall](fn, parent, this.#level);
   }
 }
 
@@ -87,17 +90,17 @@ class Shedder extends PolicyCore implements LoadShedder, PermitOwner {
   }
 
   override execute<T>(fn: Task<T>, options?: ShedExecuteOptions): Promise<T> {
-    if (options === undefined) return this.admit(fn, undefined, this.#defaultLevel);
+    if (options === undefined) return this[admitCall](fn, undefined, this.#defaultLevel);
     const priority = options.priority;
     const level = priority === undefined ? this.#defaultLevel : levelOf(priority);
     if (level < 0) return Promise.reject(invalidPriority('execute', priority));
     // Without a caller's signal there is nothing to link: admit directly (what the view would do).
-    if (options.signal === undefined) return this.admit(fn, undefined, level);
+    if (options.signal === undefined) return this[admitCall](fn, undefined, level);
     return (this.#views[level] as PriorityView).execute(fn, options);
   }
 
   runScoped<T>(fn: Task<T>, parent: Scope | undefined): Promise<T> {
-    return this.admit(fn, parent, this.#defaultLevel);
+    return this[admitCall](fn, parent, this.#defaultLevel);
   }
 
   for(priority: ShedPriority): Policy {
@@ -106,8 +109,8 @@ class Shedder extends PolicyCore implements LoadShedder, PermitOwner {
     return view;
   }
 
-  /** Admits and runs `fn` in `level`, or rejects with a LoadShedError. @internal */
-  admit<T>(fn: Task<T>, parent: Scope | undefined, level: number): Promise<T> {
+  /** Admits and runs `fn` in `level`, or rejects with a LoadShedError. */
+  [admitCall]<T>(fn: Task<T>, parent: Scope | undefined, level: number): Promise<T> {
     if (parent !== undefined && parent.aborted) return Promise.reject(parent.reason);
     if (this.#refuses(level)) return Promise.reject(this.#refuse(level, true));
     this.#inFlight++;
@@ -119,7 +122,7 @@ class Shedder extends PolicyCore implements LoadShedder, PermitOwner {
     try {
       return await fn(scope);
     } finally {
-      this.settle(admittedAt, !scope.aborted);
+      this[settleCall](admittedAt, !scope.aborted);
     }
   }
 
@@ -135,19 +138,12 @@ class Shedder extends PolicyCore implements LoadShedder, PermitOwner {
     return new Permit(this, priorities[level] as ShedPriority, this.clock.now());
   }
 
-  /** @internal */
-  now(): number {
-    return this.clock.now();
-  }
-
   /**
    * Ends an admitted call. Its duration is a latency sample if it ran to its end; a call cut short
    * by an abort counts only if it had already run past the target (a lower bound that proves
    * slowness), so that aborts never feed the window near-zero samples (failure mode 33).
-   *
-   * @internal
    */
-  settle(admittedAt: number, complete: boolean): void {
+  [settleCall](admittedAt: number, complete: boolean): void {
     this.#inFlight--;
     const latency = this.#latency;
     if (latency === undefined) return;

@@ -46,11 +46,14 @@ export interface ShedPermit {
   release(): boolean;
 }
 
+/** The key of the method that ends an admitted call (a symbol: not part of the public surface). @internal */
+export const settleCall: unique symbol = Symbol('settleCall');
+
 /** What a permit reports to. @internal */
 export interface PermitOwner {
-  now(): number;
+  readonly clock: { now(): number };
   recordQueueDelay(delayMs: number): void;
-  settle(admittedAt: number, sample: boolean): void;
+  [settleCall](admittedAt: number, sample: boolean): void;
 }
 
 /** @internal */
@@ -74,7 +77,7 @@ export class Permit implements ShedPermit {
     const owner = this.#owner;
     if (owner === undefined || this.#started) return false;
     this.#started = true;
-    owner.recordQueueDelay(owner.now() - this.admittedAt);
+    owner.recordQueueDelay(owner.clock.now() - this.admittedAt);
     return true;
   }
 
@@ -82,7 +85,7 @@ export class Permit implements ShedPermit {
     const owner = this.#owner;
     if (owner === undefined) return false;
     this.#owner = undefined;
-    owner.settle(this.admittedAt, true);
+    owner[settleCall](this.admittedAt, true);
     return true;
   }
 }

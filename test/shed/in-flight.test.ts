@@ -54,7 +54,7 @@ describe('loadShedder › maxInFlight', () => {
     expect(shedder.inFlight).toBe(0);
   });
 
-  it('a caller abort rejects at once but the slot is held until the work really settles', async () => {
+  it('failure mode 27: a caller abort rejects at once; the slot is held until the work really settles, then freed', async () => {
     const shedder = loadShedder({ maxInFlight: 1, thresholds: { normal: 1 } });
     const controller = new AbortController();
     const work = deferred<string>();
@@ -70,7 +70,7 @@ describe('loadShedder › maxInFlight', () => {
     expect(await shedder.execute(() => 'x')).toBe('x');
   });
 
-  it('an already-aborted signal rejects with its reason and admits nothing', async () => {
+  it('failure mode 8: an already-aborted signal rejects with its reason, never runs, admits nothing', async () => {
     const shedder = loadShedder({ maxInFlight: 1 });
     const reason = new Error('already');
     let ran = false;
@@ -79,7 +79,7 @@ describe('loadShedder › maxInFlight', () => {
     expect(shedder.snapshot()).toMatchObject({ admitted: 0, shed: 0, inFlight: 0 });
   });
 
-  it('a timeout outside the shedder does not free the slot while abandoned work runs', async () => {
+  it('failure mode 26: a timeout outside the shedder does not free the slot while abandoned work runs', async () => {
     const clock = new ManualClock();
     const shedder = loadShedder({ clock, maxInFlight: 2, thresholds: { normal: 1 } });
     const policy = pipeline(timeout({ clock, ms: 10 }), shedder);
@@ -149,7 +149,30 @@ describe('loadShedder › priority views', () => {
     expect(direct).toBe(1);
   });
 
-  it('emits exactly one shed event per refusal with its details', async () => {
+  it('failure mode 35: exactly one shed event per refusal, none per admission; counts equal outcomes', async () => {
+    const { events, seen } = recordingHub();
+    const shedder = loadShedder({ events, maxInFlight: 3 });
+    const outcomes: string[] = [];
+    const gate = deferred();
+    const calls = Array.from({ length: 12 }, (_, i) =>
+      shedder.execute(() => gate.promise, { priority: (['critical', 'normal', 'sheddable'] as const)[i % 3] }).then(
+        () => outcomes.push('ok'),
+        (e: unknown) => outcomes.push(isLoadShedError(e) ? 'shed' : 'other'),
+      ),
+    );
+    const permits = Array.from({ length: 6 }, () => shedder.tryAdmit('critical'));
+    gate.resolve();
+    await Promise.all(calls);
+    permits.forEach((p) => p?.release());
+    const refusedSync = permits.filter((p) => p === undefined).length;
+    const shedAsync = outcomes.filter((o) => o === 'shed').length;
+    expect(outcomes.filter((o) => o === 'other')).toHaveLength(0);
+    expect(seen.filter((e) => e.type === 'shed')).toHaveLength(shedAsync + refusedSync);
+    expect(seen).toHaveLength(shedAsync + refusedSync); // nothing else: admissions emit nothing
+    expect(shedder.snapshot()).toMatchObject({ admitted: 12 + 6 - shedAsync - refusedSync, shed: shedAsync + refusedSync });
+  });
+
+  it('a shed event carries the refusal details', async () => {
     const clock = new ManualClock({ start: 5 });
     const { events, seen } = recordingHub();
     const shedder = loadShedder({ clock, events, name: 'api', maxInFlight: 1, retryAfterMs: 250 });
