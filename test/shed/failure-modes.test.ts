@@ -152,7 +152,8 @@ describe('loadShedder › failure modes', () => {
     clock.t = 200;
     slow?.release();
     expect(shedder.isOverloaded()).toBe(true); // p99 = 200 ms > 50 ms
-    // The wall clock jumps an hour back and forth: nothing changes.
+    // Date.now and performance.now throw if read, so a wall-clock jump (NTP step of ±1 h) cannot
+    // reach any decision: only the injected monotonic clock moves the window.
     expect(shedder.pressure()).toBe(1);
     clock.t = 1_201; // monotonic time passes a whole window: the sample is gone
     expect(shedder.pressure()).toBe(0);
