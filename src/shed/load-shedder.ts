@@ -12,6 +12,7 @@ import { LatencyWindow } from './latency-window.js';
 import { parseShedOptions, type LoadShedderOptions } from './options.js';
 import { Permit, settleCall, type PermitOwner, type ShedPermit } from './permit.js';
 import { levelOf, priorities, type ShedPriority, type ShedReason } from './priority.js';
+import { PressureSignal } from './pressure-signal.js';
 import { QueueDelaySignal } from './queue-delay.js';
 import { LoadShedError } from './shed-error.js';
 import type { LoadShedder, ShedExecuteOptions, ShedSnapshot } from './types.js';
@@ -51,7 +52,7 @@ class Shedder extends PolicyCore implements LoadShedder, PermitOwner {
   readonly #ramp: number;
   readonly #queue: QueueDelaySignal | undefined;
   readonly #latency: LatencyWindow | undefined;
-  readonly #pressure: (() => number) | undefined;
+  readonly #pressure: PressureSignal | undefined;
   readonly #random: () => number;
   readonly #views: readonly PriorityView[];
   #inFlight = 0;
@@ -80,7 +81,7 @@ class Shedder extends PolicyCore implements LoadShedder, PermitOwner {
     this.#queue = config.targetQueueDelayMs === undefined ? undefined : new QueueDelaySignal(config.targetQueueDelayMs, config.queueDelayIntervalMs, now);
     const l = config.latency;
     this.#latency = l === undefined ? undefined : new LatencyWindow(l.targetMs, l.percentile, l.windowMs, l.minSamples, now);
-    this.#pressure = config.pressure;
+    this.#pressure = config.pressure === undefined ? undefined : new PressureSignal(config.pressure, (error) => this.#pressureFailed(error));
     this.#random = config.random;
     this.#views = [new PriorityView(this, 0), new PriorityView(this, 1), new PriorityView(this, 2)];
   }
@@ -175,7 +176,7 @@ class Shedder extends PolicyCore implements LoadShedder, PermitOwner {
     if (max !== undefined) loads.inFlight = this.#inFlight / max;
     if (this.#queue !== undefined) loads.queueDelay = this.#queue.ratio(now);
     if (this.#latency !== undefined) loads.latency = this.#latency.ratio(now);
-    if (this.#pressure !== undefined) loads.pressure = this.#readPressure();
+    if (this.#pressure !== undefined) loads.pressure = this.#pressure.read();
     let load = 0;
     for (const value of Object.values(loads)) if (value > load) load = value;
     const overloaded = this.#inFlight >= (this.#caps[1] as number) || load >= this.#normal;
@@ -231,7 +232,7 @@ class Shedder extends PolicyCore implements LoadShedder, PermitOwner {
       }
     }
     if (this.#pressure !== undefined) {
-      const r = this.#readPressure();
+      const r = this.#pressure.read();
       if (r > load) {
         load = r;
         reason = 3;
@@ -240,22 +241,6 @@ class Shedder extends PolicyCore implements LoadShedder, PermitOwner {
     this.#load = load;
     this.#reason = reason;
     return load;
-  }
-
-  /** Reads the external pressure, clamped to [0, 1]; a throw or a non-number counts as 0, reported. */
-  #readPressure(): number {
-    let value: unknown;
-    try {
-      value = (this.#pressure as () => number)();
-    } catch (error) {
-      this.#pressureFailed(error);
-      return 0;
-    }
-    if (typeof value !== 'number' || Number.isNaN(value)) {
-      this.#pressureFailed(new TypeError(`loadShedder(): \`pressure\` must return a number in [0, 1], got ${describeValue(value)}`));
-      return 0;
-    }
-    return value > 1 ? 1 : value > 0 ? value : 0;
   }
 
   #pressureFailed(error: unknown): void {
