@@ -89,3 +89,10 @@ export type {
   CircuitSuccessEvent,
   CircuitTransitionReason,
 } from './circuit-breaker/events.js';
+export { loadShedder } from './shed/load-shedder.js';
+export type { LoadShedder, ShedExecuteOptions, ShedSnapshot } from './shed/types.js';
+export type { LatencyTarget, LoadShedderOptions, ShedThresholds } from './shed/options.js';
+export type { ShedPermit } from './shed/permit.js';
+export type { ShedPriority, ShedReason } from './shed/priority.js';
+export { isLoadShedError, LoadShedError, type LoadShedDetails } from './shed/shed-error.js';
+export type { ShedEvent, ShedPressureErrorEvent } from './shed/events.js';

@@ -16,6 +16,16 @@ import type { CircuitOutcome, CircuitState } from './options.js';
  * - `isolated`: `isolate()` (to `isolated`);
  * - `released`: the last isolation handle was released (to `closed`);
  * - `reset`: `reset()` (to `closed`).
+ *
+ * @example
+ * ```ts
+ * import { createEventHub, type CircuitTransitionReason } from 'crackstop';
+ *
+ * const manual: ReadonlySet<CircuitTransitionReason> = new Set(['isolated', 'released', 'reset']);
+ * createEventHub().on('circuit.state', (e) => {
+ *   if (!manual.has(e.reason)) console.warn(`${e.name}: ${e.from} -> ${e.to} (${e.reason})`);
+ * });
+ * ```
  */
 export type CircuitTransitionReason =
   | 'failure-threshold'
@@ -119,6 +129,14 @@ export interface CircuitFailureEvent extends CircuitCallEventBase {
  * - `not-failure`: `isFailure` declined its error;
  * - `stale`: it was admitted in an earlier state of the circuit (an earlier generation), so its
  *   outcome no longer says anything about the current one.
+ *
+ * @example
+ * ```ts
+ * import { createEventHub, type CircuitIgnoredReason } from 'crackstop';
+ *
+ * const ignored = new Map<CircuitIgnoredReason, number>();
+ * createEventHub().on('circuit.ignored', (e) => ignored.set(e.reason, (ignored.get(e.reason) ?? 0) + 1));
+ * ```
  */
 export type CircuitIgnoredReason = 'aborted' | 'rejection' | 'not-failure' | 'stale';
 

@@ -13,6 +13,7 @@ import type {
   CircuitSuccessEvent,
 } from '../circuit-breaker/events.js';
 import type { RetryEvent, RetryGiveUpEvent } from '../retry/events.js';
+import type { ShedEvent, ShedPressureErrorEvent } from '../shed/events.js';
 import type { TimeoutEvent, TimeoutLateEvent } from '../timeout/events.js';
 
 /**
@@ -58,6 +59,8 @@ export interface ResilienceEventMap {
   'circuit.success': CircuitSuccessEvent;
   'circuit.failure': CircuitFailureEvent;
   'circuit.ignored': CircuitIgnoredEvent;
+  shed: ShedEvent;
+  'shed.pressure-error': ShedPressureErrorEvent;
 }
 
 /**
