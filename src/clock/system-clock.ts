@@ -4,7 +4,7 @@
  * @module
  */
 import type { Clock, TimerHandle } from './clock.js';
-import { checkOptions, describeValue } from '../core/validate.js';
+import { checkOptions, optionalBoolean } from '../core/validate.js';
 
 /** The longest delay the runtime's `setTimeout` accepts without clamping (2^31-1 ms). */
 const maxNativeDelay = 2_147_483_647;
@@ -74,10 +74,7 @@ function arm(timer: LongTimer): void {
  */
 export function createSystemClock(options?: SystemClockOptions): Clock {
   const opts = checkOptions('createSystemClock()', options, ['unref']);
-  if (opts['unref'] !== undefined && typeof opts['unref'] !== 'boolean') {
-    throw new TypeError(`createSystemClock(): \`unref\` must be a boolean, got ${describeValue(opts['unref'])}`);
-  }
-  const unref = opts['unref'] !== false;
+  const unref = optionalBoolean('createSystemClock()', 'unref', opts['unref'], true);
   return {
     now: () => performance.now(),
     setTimeout(callback: () => void, ms: number): TimerHandle {

@@ -81,6 +81,13 @@ export function optionalFunction<F>(where: string, option: string, value: unknow
   return value as F;
 }
 
+/** Checks that an optional option is a boolean. */
+export function optionalBoolean(where: string, option: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') return fail(where, option, 'a boolean', value, TypeError);
+  return value;
+}
+
 /** Checks that an optional option is one of a few strings. */
 export function optionalChoice<C extends string>(where: string, option: string, value: unknown, choices: readonly C[], fallback: C): C {
   if (value === undefined) return fallback;

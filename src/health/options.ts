@@ -9,6 +9,7 @@ import {
   checkNumber,
   checkOptions,
   describeValue,
+  optionalBoolean,
   optionalChoice,
   optionalFunction,
   optionalNumber,
@@ -194,12 +195,6 @@ export const reservedNames: readonly string[] = ['lifecycle', 'process'];
 
 export const timeoutRule: NumberRule = { min: 0, minExclusive: true, max: Number.MAX_SAFE_INTEGER };
 export const cacheRule: NumberRule = { min: 0, max: Number.MAX_SAFE_INTEGER };
-
-export function optionalBoolean(where: string, option: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new TypeError(`${where}: \`${option}\` must be a boolean, got ${describeValue(value)}`);
-  return value;
-}
 
 function noColon(where: string, option: string, value: string): string {
   if (value.includes(':')) throw new RangeError(`${where}: \`${option}\` must not contain ':' (entries are keyed name:measurement), got ${describeValue(value)}`);

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkNumber, checkOptions, describeValue, optionalNumber, optionalObjectWith } from '../core/validate.js';
+import { checkNumber, checkOptions, describeValue, optionalBoolean, optionalNumber, optionalObjectWith } from '../core/validate.js';
 import type { FastCheck, FcArbitrary } from './fast-check-types.js';
 
 /**
@@ -102,8 +102,7 @@ export function failureSchedule<E, V>(fc: FastCheck, options: FailureScheduleOpt
   const errors = nonEmptyArray<E>(where, 'errors', opts['errors']);
   const values = opts['values'] === undefined ? ([undefined] as readonly unknown[] as readonly V[]) : nonEmptyArray<V>(where, 'values', opts['values']);
   const maxLatencyMs = optionalNumber(where, 'maxLatencyMs', opts['maxLatencyMs'], { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true }, 1_000);
-  const hangs = opts['hangs'] ?? false;
-  if (typeof hangs !== 'boolean') throw new TypeError(`${where}: \`hangs\` must be a boolean, got ${describeValue(hangs)}`);
+  const hangs = optionalBoolean(where, 'hangs', opts['hangs'], false);
   const minLength = optionalNumber(where, 'minLength', opts['minLength'], { min: 0, max: 10_000, integer: true }, 1);
   const maxLength = optionalNumber(where, 'maxLength', opts['maxLength'], { min: minLength, max: 10_000, integer: true }, Math.max(10, minLength));
 

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Clock, TimerHandle } from '../clock/clock.js';
-import { checkNumber, checkOptions, optionalObjectWith } from '../core/validate.js';
+import { checkNumber, checkOptions, describeValue, optionalBoolean, optionalObjectWith } from '../core/validate.js';
 import type { FaultStep } from './failure-schedule.js';
 
 /**
@@ -229,12 +229,11 @@ class Script<E, V> implements ScriptedTask<E, V> {
  */
 export function scriptedTask<E, V>(steps: readonly FaultStep<E, V>[], options: ScriptedTaskOptions): ScriptedTask<E, V> {
   const where = 'scriptedTask()';
-  if (!Array.isArray(steps)) throw new TypeError(`${where}: \`steps\` must be an array of fault steps`);
+  if (!Array.isArray(steps)) throw new TypeError(`${where}: \`steps\` must be an array of fault steps, got ${describeValue(steps)}`);
   checkNumber(where, 'steps.length', steps.length, { min: 1 });
   const opts = checkOptions(where, options, ['clock', 'ignoresAbort']);
   const clock = optionalObjectWith<Clock>(where, 'clock', opts['clock'], ['now', 'setTimeout', 'clearTimeout']);
   if (clock === undefined) throw new TypeError(`${where}: \`clock\` is required (the clock the policies under test use)`);
-  const ignoresAbort = opts['ignoresAbort'] ?? false;
-  if (typeof ignoresAbort !== 'boolean') throw new TypeError(`${where}: \`ignoresAbort\` must be a boolean`);
+  const ignoresAbort = optionalBoolean(where, 'ignoresAbort', opts['ignoresAbort'], false);
   return new Script([...steps], clock, ignoresAbort);
 }
