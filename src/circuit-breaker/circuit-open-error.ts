@@ -4,6 +4,7 @@
  * @module
  */
 import { hasErrorCode, ResilienceError } from '../core/errors.js';
+import { withoutStack } from '../core/stackless.js';
 
 /**
  * A circuit breaker refused a call because its circuit is open, or half-open with every probe
@@ -94,32 +95,15 @@ export function isIsolatedCircuitError(value: unknown): value is IsolatedCircuit
   return hasErrorCode(value, 'ERR_CIRCUIT_ISOLATED');
 }
 
-interface StackLimit {
-  stackTraceLimit?: number;
-}
-
 /**
- * Builds a rejection without capturing a stack trace: `Error.stackTraceLimit` is 0 for the
- * duration of the constructor only (synchronously restored; where the runtime does not let it be
- * set, the error is built as usual). A fresh error per rejection keeps `message` and
- * `retryAfterMs` right for each one, and nothing is reused, so no stack ever grows.
+ * Builds a rejection without capturing a stack trace (see `withoutStack`): a fresh error per
+ * rejection keeps `message` and `retryAfterMs` right for each one, and nothing is reused, so no
+ * stack ever grows.
  *
  * @internal
  */
 export function rejectionError(name: string, retryAfterMs: number | undefined): CircuitOpenError | IsolatedCircuitError {
-  const E = Error as StackLimit;
-  const limit = E.stackTraceLimit;
-  if (typeof limit !== 'number') return build(name, retryAfterMs);
-  try {
-    E.stackTraceLimit = 0;
-  } catch {
-    return build(name, retryAfterMs); // frozen intrinsics: keep the stack
-  }
-  try {
-    return build(name, retryAfterMs);
-  } finally {
-    E.stackTraceLimit = limit;
-  }
+  return withoutStack(() => build(name, retryAfterMs));
 }
 
 function build(name: string, retryAfterMs: number | undefined): CircuitOpenError | IsolatedCircuitError {

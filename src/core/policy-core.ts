@@ -11,7 +11,7 @@ import { createEventHub, type EventHub } from '../events/event-hub.js';
 import type { ExecuteOptions, Policy, Task } from './policy.js';
 import type { Scope } from './scope.js';
 import { SignalLinks } from './signal-link.js';
-import { optionalObjectWith, optionalString } from './validate.js';
+import { describeValue, optionalObjectWith, optionalString } from './validate.js';
 
 /** Whether `policy` is one of crackstop's own, from this copy of the library. */
 export function isScoped(policy: Policy): policy is PolicyCore {
@@ -58,13 +58,14 @@ export abstract class PolicyCore implements Policy {
   }
 
   execute<T>(fn: Task<T>, options?: ExecuteOptions): Promise<T> {
+    // A programming error, not a transient failure: no retry, no breaker count, no timer.
+    if (typeof fn !== 'function') return Promise.reject(new TypeError(`execute(): \`fn\` must be a function, got ${describeValue(fn)}`));
     const signal = options?.signal;
     if (signal === undefined) return this.runScoped(fn, undefined);
     try {
-      return (this.#links ??= new SignalLinks()).run(signal, (scope) => this.runScoped(fn, scope));
+      return (this.#links ??= new SignalLinks()).run(signal, this, fn);
     } catch (error) {
-      // Only a `signal` that is not an AbortSignal gets here: reject, never throw synchronously.
-      return Promise.reject(error);
+      return Promise.reject(error); // an exotic `signal` whose getters throw: reject, never throw
     }
   }
 

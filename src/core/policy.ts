@@ -8,7 +8,8 @@
  * What a policy hands the function it runs. `signal` aborts when the caller's signal aborts or
  * when a policy gives up on this attempt (a timeout); pass it to `fetch`, undici, pg and the like.
  * The signal is created lazily, the first time `signal` is read, so a function that never reads
- * it costs no `AbortController`.
+ * it costs no `AbortController`. For the same reason the context is not a plain object: `signal`
+ * is a getter, which a spread (`{ ...context }`) drops; copy `signal` and `attempt` by name.
  *
  * @example
  * ```ts

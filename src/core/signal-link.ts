@@ -6,6 +6,7 @@
  * @internal
  * @module
  */
+import type { Task } from './policy.js';
 import { Scope } from './scope.js';
 import { describeValue } from './validate.js';
 
@@ -63,30 +64,35 @@ class SignalLink implements EventListenerObject {
   }
 }
 
+/** What the registry runs a call with: a policy's internal run. */
+interface ScopedRunner {
+  runScoped<T>(fn: Task<T>, parent: Scope | undefined): Promise<T>;
+}
+
 /** Per-policy registry of caller signals in use. */
 export class SignalLinks {
   readonly #links: WeakMap<AbortSignal, SignalLink> = new WeakMap();
 
   /**
-   * Runs `start` under a root scope linked to `signal`. The returned promise settles with the
+   * Runs `policy.runScoped(fn)` under a root scope linked to `signal`. The returned promise settles with the
    * inner result, or rejects with `signal.reason` as soon as the signal aborts.
    *
    * The result is a `Promise.race` of promises derived from the inner one (never a promise
    * settled by hand) so that V8's async stack traces run from an error captured inside the
    * policies (a TimeoutError) up to the caller's `await`.
    */
-  run<T>(signal: AbortSignal, start: (scope: Scope) => Promise<T>): Promise<T> {
-    if (signal.aborted) return Promise.reject(signal.reason);
-    if (typeof signal.addEventListener !== 'function') {
+  run<T>(signal: AbortSignal, policy: ScopedRunner, fn: Task<T>): Promise<T> {
+    if (typeof signal?.addEventListener !== 'function') {
       return Promise.reject(new TypeError(`execute(): \`signal\` must be an AbortSignal, got ${describeValue(signal)}`));
     }
+    if (signal.aborted) return Promise.reject(signal.reason);
     const link = this.#links.get(signal) ?? new SignalLink(signal, this.#links);
     const call = new LinkedCall(link);
     link.calls.add(call);
     const aborted = new Promise<never>((_, reject) => {
       call.rejectAborted = reject;
     });
-    const settled = start(call).then(
+    const settled = policy.runScoped(fn, call).then(
       (value) => {
         call.finish();
         return value;

@@ -82,10 +82,18 @@ class Backoffs implements Backoff {
   }
 
   delay(retry: number, previousMs: number, random: () => number): number {
-    const d = this.compute(retry, previousMs, random);
     // Defence in depth: whatever the arithmetic did, the contract holds.
-    return d >= 0 ? (d <= this.maxMs ? d : this.maxMs) : d < 0 ? 0 : this.maxMs;
+    return clampDelay(this.compute(retry, previousMs, random), this.maxMs);
   }
+}
+
+/**
+ * `delay` forced into [0, maxMs]: negative gives 0, NaN gives `maxMs` (never a hot loop).
+ *
+ * @internal
+ */
+export function clampDelay(delay: number, maxMs: number): number {
+  return delay >= 0 ? (delay <= maxMs ? delay : maxMs) : delay < 0 ? 0 : maxMs;
 }
 
 /**

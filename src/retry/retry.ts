@@ -12,7 +12,7 @@ import { commonKeys, PolicyCore, type CommonOptions } from '../core/policy-core.
 import { Scope } from '../core/scope.js';
 import { checkNumber, checkOptions, optionalFunction, optionalNumber, optionalObjectWith } from '../core/validate.js';
 import type { EventHub } from '../events/event-hub.js';
-import { exponentialBackoff, type Backoff } from './backoff.js';
+import { clampDelay, exponentialBackoff, type Backoff } from './backoff.js';
 import type { RetryBudget } from './budget.js';
 import type { RetryGiveUpReason } from './events.js';
 import type { RetryOutcome } from './outcome.js';
@@ -81,6 +81,9 @@ export interface RetryPolicy extends Policy {
   readonly clock: Clock;
 }
 
+/** Zero-delay retries that may run back to back, without a timer, before each retry waits for one. */
+const retriesWithoutYield = 10;
+
 const defaultShouldRetry = (outcome: RetryOutcome<unknown>): boolean => !outcome.ok && !isRejection(outcome.error);
 
 class Retry extends PolicyCore implements RetryPolicy {
@@ -103,11 +106,6 @@ class Retry extends PolicyCore implements RetryPolicy {
     this.backoff = optionalObjectWith<Backoff>(where, 'backoff', opts['backoff'], ['delay']) ?? exponentialBackoff();
     // A custom backoff must say its cap: it also caps delays from `retryAfterMs`.
     checkNumber(where, 'backoff.maxMs', this.backoff.maxMs, { min: 0, max: Number.MAX_SAFE_INTEGER });
-    if (this.maxAttempts === Infinity && this.backoff.maxMs === 0) {
-      // Attempts that fail at once with no wait between them never yield to the event loop, so
-      // not even an abort could stop them.
-      throw new RangeError(`${where}: \`maxAttempts: Infinity\` needs a backoff with a delay, got a backoff whose maxMs is 0`);
-    }
     const shouldRetry = optionalFunction<(o: RetryOutcome<unknown>) => boolean>(where, 'shouldRetry', opts['shouldRetry']);
     this.#shouldRetry = shouldRetry ?? defaultShouldRetry;
     this.#checksResults = shouldRetry !== undefined;
@@ -117,33 +115,59 @@ class Retry extends PolicyCore implements RetryPolicy {
     this.#random = optionalFunction<() => number>(where, 'random', opts['random']) ?? systemRandom;
   }
 
-  async runScoped<T>(fn: Task<T>, parent: Scope | undefined): Promise<T> {
+  runScoped<T>(fn: Task<T>, parent: Scope | undefined): Promise<T> {
     this.#budget?.recordCall();
-    const startedAt = this.maxElapsedMs === Infinity ? 0 : this.clock.now();
+    if (parent !== undefined || this.#checksResults || this.maxElapsedMs !== Infinity) {
+      return this.#attempts(fn, parent, this.maxElapsedMs === Infinity ? 0 : this.clock.now(), false, undefined);
+    }
+    // The common case (no caller signal, errors-only retries, no elapsed limit): the first
+    // attempt runs outside the async loop, so a call that succeeds pays for no async frame.
+    let first: T | PromiseLike<T>;
+    try {
+      first = fn(new Scope(1));
+    } catch (error) {
+      return this.#attempts(fn, undefined, 0, true, error);
+    }
+    return Promise.resolve(first).then(undefined, (error: unknown) => this.#attempts<T>(fn, undefined, 0, true, error));
+  }
+
+  /** The attempt loop; `failedFirst` says that attempt 1 already ran and threw `firstError`. */
+  async #attempts<T>(fn: Task<T>, parent: Scope | undefined, startedAt: number, failedFirst: boolean, firstError: unknown): Promise<T> {
     let previousDelay = 0;
     for (let attempt = 1; ; attempt++) {
-      if (parent !== undefined && parent.aborted) throw parent.reason;
-      const context = new Scope(attempt);
-      parent?.attach(context);
-      let outcome: RetryOutcome<T> | undefined;
-      let value: T | undefined;
-      try {
-        value = await fn(context);
-      } catch (error) {
-        parent?.detach(context);
-        // The caller (or an outer policy) gave up: its reason, never a retry, never a failure.
+      let outcome: RetryOutcome<T>;
+      if (attempt === 1 && failedFirst) {
+        outcome = { ok: false, error: firstError, attempt };
+      } else {
         if (parent !== undefined && parent.aborted) throw parent.reason;
-        outcome = { ok: false, error, attempt };
-      }
-      // Outside the try: a `shouldRetry` that throws on a result fails the call, not the attempt.
-      if (outcome === undefined) {
+        const context = new Scope(attempt);
+        parent?.attach(context);
+        let failed = false;
+        let value: T | undefined;
+        let error: unknown;
+        try {
+          value = await fn(context);
+        } catch (thrown) {
+          failed = true;
+          error = thrown;
+        }
         parent?.detach(context);
-        if (!this.#checksResults) return value as T;
-        outcome = { ok: true, value: value as T, attempt };
-        if (!this.#shouldRetry(outcome)) return value as T;
-      } else if (!this.#shouldRetry(outcome)) {
-        this.#giveUp(outcome, 'not-retryable');
+        // The caller (or an outer policy) gave up and has been answered already: never a retry,
+        // an event, a budget withdrawal or a failure; the work's own outcome goes nowhere.
+        if (parent !== undefined && parent.aborted) {
+          if (failed) throw parent.reason;
+          return value as T;
+        }
+        if (!failed) {
+          if (!this.#checksResults) return value as T;
+          // Outside any try: a `shouldRetry` that throws on a result fails the call, not the attempt.
+          outcome = { ok: true, value: value as T, attempt };
+          if (!this.#shouldRetry(outcome)) return value as T;
+        } else {
+          outcome = { ok: false, error, attempt };
+        }
       }
+      if (!outcome.ok && !this.#shouldRetry(outcome)) this.#giveUp(outcome, 'not-retryable');
       const delay = this.#nextDelay(outcome, attempt, previousDelay, startedAt);
       if (typeof delay === 'string') {
         this.#giveUp(outcome, delay);
@@ -154,7 +178,10 @@ class Retry extends PolicyCore implements RetryPolicy {
       if (events.hasListeners('retry')) {
         events.emit({ type: 'retry', kind: 'retry', name: this.name, time: this.clock.now(), attempt, delayMs: previousDelay, outcome });
       }
-      if (previousDelay > 0) await sleepInScope(this.clock, previousDelay, parent);
+      // A zero delay retries at once, but only for the first few attempts: past them every retry
+      // waits for a timer (even of 0 ms), so that attempts failing at once cannot starve the event
+      // loop, and a caller's abort always gets its turn.
+      if (previousDelay > 0 || attempt >= retriesWithoutYield) await sleepInScope(this.clock, previousDelay, parent);
     }
   }
 
@@ -163,11 +190,9 @@ class Retry extends PolicyCore implements RetryPolicy {
     if (attempt >= this.maxAttempts) return 'max-attempts';
     const backoff = this.backoff;
     let delay: number | undefined = this.#retryAfterMs?.(outcome);
-    if (typeof delay === 'number' && !Number.isNaN(delay)) {
-      delay = delay <= 0 ? 0 : delay < backoff.maxMs ? delay : backoff.maxMs;
-    } else {
-      delay = backoff.delay(attempt, previousDelay, this.#random);
-    }
+    if (typeof delay !== 'number' || Number.isNaN(delay)) delay = backoff.delay(attempt, previousDelay, this.#random);
+    // Whoever gave it (a hook, a custom backoff), the delay is in [0, maxMs] and never NaN.
+    delay = clampDelay(delay, backoff.maxMs);
     if (this.maxElapsedMs !== Infinity && this.clock.now() - startedAt + delay > this.maxElapsedMs) return 'max-elapsed';
     if (this.#budget !== undefined && !this.#budget.tryRetry()) return 'budget';
     return delay;

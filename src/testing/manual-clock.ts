@@ -31,7 +31,7 @@ function before(a: Timer, b: Timer): boolean {
 export interface ManualClockOptions {
   /** The initial `now()`, from 0 to 2^53-1 (beyond, 1 ms steps would be lost to rounding). @defaultValue 0 */
   readonly start?: number;
-  /** `runAll()` throws after firing this many timers (a timer that keeps re-arming itself). @defaultValue 100000 */
+  /** One `advance()` or `runAll()` throws after firing this many timers (a timer that keeps re-arming itself, such as a 0 ms loop). @defaultValue 100000 */
   readonly maxTimersPerRun?: number;
 }
 
@@ -123,13 +123,22 @@ export class ManualClock implements Clock {
   async advance(ms: number): Promise<void> {
     checkNumber('ManualClock.advance()', 'ms', ms, { min: 0, max: Number.MAX_SAFE_INTEGER });
     const target = this.#now + ms;
+    let fired = 0;
     await settle();
     for (let timer = this.#peek(); timer !== undefined && timer.due <= target; timer = this.#peek()) {
+      this.#guard(++fired, 'advance');
       this.#fire(timer);
       await settle();
     }
     this.#now = target;
     await settle();
+  }
+
+  /** Stops a run that a self-re-arming timer would make endless (time never passes it). */
+  #guard(fired: number, method: string): void {
+    if (fired > this.#maxTimersPerRun) {
+      throw new Error(`ManualClock.${method}(): more than ${this.#maxTimersPerRun} timers fired; a timer keeps re-arming itself`);
+    }
   }
 
   /** Moves time to the next pending timer and fires it (and any due at the same time); false when none is pending. */
@@ -146,9 +155,7 @@ export class ManualClock implements Clock {
     let fired = 0;
     await settle();
     for (let timer = this.#peek(); timer !== undefined; timer = this.#peek()) {
-      if (++fired > this.#maxTimersPerRun) {
-        throw new Error(`ManualClock.runAll(): more than ${this.#maxTimersPerRun} timers fired; a timer keeps re-arming itself`);
-      }
+      this.#guard(++fired, 'runAll');
       this.#fire(timer);
       await settle();
     }

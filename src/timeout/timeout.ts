@@ -8,6 +8,7 @@ import type { EventHub } from '../events/event-hub.js';
 import type { Policy, Task } from '../core/policy.js';
 import { commonKeys, PolicyCore, type CommonOptions } from '../core/policy-core.js';
 import { Scope } from '../core/scope.js';
+import { withoutStack } from '../core/stackless.js';
 import { checkNumber, checkOptions } from '../core/validate.js';
 import { TimeoutError } from './timeout-error.js';
 
@@ -58,13 +59,15 @@ export interface TimeoutPolicy extends Policy {
 const Phase = { Running: 0, Settled: 1, TimedOut: 2, Cancelled: 3 } as const;
 type Phase = (typeof Phase)[keyof typeof Phase];
 
+/** Marks a TimeoutError whose stack is still to be captured where the caller awaits it. */
+const unstacked: unique symbol = Symbol('crackstop.unstacked');
+
 /** One call under a timeout: its scope (the attempt context), deadline timer and outcome. */
 class TimeoutCall<T> extends Scope {
   phase: Phase = Phase.Running;
   resolve!: (value: T) => void;
   reject!: (reason: unknown) => void;
   timer: TimerHandle = undefined;
-  error: TimeoutError | undefined = undefined;
   expiredAt = 0;
 
   readonly policy: Timeout;
@@ -81,58 +84,42 @@ class TimeoutCall<T> extends Scope {
       this.resolve = resolve;
       this.reject = reject;
     });
-    const clock = this.policy.clock;
-    this.timer = clock.setTimeout(() => this.expire(), this.policy.ms);
+    this.timer = this.policy.clock.setTimeout(() => this.expire(), this.policy.ms);
     this.parent?.attach(this);
-    let result: T | PromiseLike<T>;
     try {
-      result = fn(this);
+      const result = fn(this);
+      // Adopt a thenable as Promise.resolve does: read `then` once; a `then` that throws is a failure.
+      const then = result !== null && (typeof result === 'object' || typeof result === 'function') ? (result as PromiseLike<T>).then : undefined;
+      if (typeof then === 'function') {
+        then.call(
+          result,
+          (value: T) => this.settle(true, value),
+          (error: unknown) => this.settle(false, error),
+        );
+      } else {
+        this.settle(true, result);
+      }
     } catch (error) {
-      this.failed(error);
-      return promise;
-    }
-    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<T>).then === 'function') {
-      (result as PromiseLike<T>).then(
-        (value) => this.fulfilled(value),
-        (error: unknown) => this.failed(error),
-      );
-    } else {
-      this.fulfilled(result as T);
+      this.settle(false, error); // fn or the thenable's `then` threw; ignored if already settled
     }
     return promise;
   }
 
-  #end(): void {
-    this.policy.clock.clearTimeout(this.timer);
-    this.parent?.detach(this);
-  }
-
-  fulfilled(value: T): void {
-    if (this.phase === Phase.Running) {
-      this.phase = Phase.Settled;
-      this.#end();
-      this.resolve(value);
-    } else if (this.phase === Phase.Cancelled) {
-      this.phase = Phase.Settled;
-      this.resolve(value);
-    } else if (this.phase === Phase.TimedOut) {
-      this.phase = Phase.Settled;
-      this.policy.late(this.expiredAt, 'fulfilled', undefined);
+  /** The work settled (with a value when `ok`, else an error); the first outcome counts. */
+  settle(ok: boolean, outcome: unknown): void {
+    const phase = this.phase;
+    if (phase === Phase.Settled) return;
+    this.phase = Phase.Settled;
+    if (phase === Phase.TimedOut) {
+      this.policy.late(this.expiredAt, ok ? 'fulfilled' : 'rejected', ok ? undefined : outcome);
+      return;
     }
-  }
-
-  failed(error: unknown): void {
-    if (this.phase === Phase.Running) {
-      this.phase = Phase.Settled;
-      this.#end();
-      this.reject(error);
-    } else if (this.phase === Phase.Cancelled) {
-      this.phase = Phase.Settled;
-      this.reject(error);
-    } else if (this.phase === Phase.TimedOut) {
-      this.phase = Phase.Settled;
-      this.policy.late(this.expiredAt, 'rejected', error);
+    if (phase === Phase.Running) {
+      this.policy.clock.clearTimeout(this.timer);
+      this.parent?.detach(this);
     }
+    if (ok) this.resolve(outcome as T);
+    else this.reject(outcome);
   }
 
   expire(): void {
@@ -140,12 +127,15 @@ class TimeoutCall<T> extends Scope {
     this.phase = Phase.TimedOut;
     this.expiredAt = this.policy.clock.now();
     this.parent?.detach(this);
-    const error = (this.error = new TimeoutError(this.policy.ms));
-    // Settle first, report last: nothing an event listener (or a custom hub) does can keep the
-    // call from settling or its signal from aborting.
+    const error = timeoutError(this.policy.ms);
+    // Settle first; count and report before the abort runs the work's own listeners (so that a
+    // synchronous `timeout.late` cannot come first); abort whatever a listener does.
     this.reject(error);
-    this.abort(error);
-    this.policy.expired(this.attempt);
+    try {
+      this.policy.expired(this.attempt);
+    } finally {
+      this.abort(error);
+    }
   }
 
   override parentAborted(reason: unknown): void {
@@ -160,6 +150,25 @@ class TimeoutCall<T> extends Scope {
   }
 }
 
+/**
+ * A TimeoutError built without a stack (the timer's frames say nothing): its stack is captured
+ * by {@link recaptureStack} where the caller awaits the call, which names the caller's frames.
+ */
+function timeoutError(ms: number): TimeoutError {
+  const error = withoutStack(() => new TimeoutError(ms));
+  Object.defineProperty(error, unstacked, { value: true, configurable: true });
+  return error;
+}
+
+/** Rejection handler of every timeout call: gives a fresh TimeoutError the caller's stack. */
+function recaptureStack(error: unknown): never {
+  if (typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[unstacked] === true) {
+    delete (error as Record<symbol, unknown>)[unstacked];
+    (Error as { captureStackTrace?: (target: object, above?: Function) => void }).captureStackTrace?.(error, recaptureStack);
+  }
+  throw error;
+}
+
 class Timeout extends PolicyCore implements TimeoutPolicy {
   readonly ms: number;
   abandoned = 0;
@@ -171,16 +180,14 @@ class Timeout extends PolicyCore implements TimeoutPolicy {
     this.ms = checkNumber(where, 'ms', opts['ms'], { min: 0, minExclusive: true, max: Number.MAX_SAFE_INTEGER });
   }
 
-  async runScoped<T>(fn: Task<T>, parent: Scope | undefined): Promise<T> {
-    if (parent !== undefined && parent.aborted) throw parent.reason;
-    const call = new TimeoutCall<T>(this, parent);
+  runScoped<T>(fn: Task<T>, parent: Scope | undefined): Promise<T> {
+    if (parent !== undefined && parent.aborted) return Promise.reject(parent.reason);
     try {
-      return await call.start(fn);
+      // A handler shared by every call (no closure): V8 follows the `.then` chain, so the stack
+      // captured there names the caller's async frames.
+      return new TimeoutCall<T>(this, parent).start(fn).then(undefined, recaptureStack);
     } catch (error) {
-      // Captured here, after the await, the stack names the caller's async frames instead of
-      // only the timer's.
-      if (call.error !== undefined && error === call.error) captureStack(call.error);
-      throw error;
+      return Promise.reject(error); // a custom clock threw: reject, never throw
     }
   }
 
@@ -201,11 +208,6 @@ class Timeout extends PolicyCore implements TimeoutPolicy {
       events.emit({ type: 'timeout.late', kind: 'timeout', name: this.name, time, outcome, error, lateByMs, timeoutMs: this.ms });
     }
   }
-}
-
-function captureStack(error: object): void {
-  const capture = (Error as { captureStackTrace?: (target: object) => void }).captureStackTrace;
-  capture?.(error);
 }
 
 /**

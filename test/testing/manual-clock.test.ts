@@ -194,3 +194,17 @@ describe('ManualClock with many cleared timers', () => {
     expect(fired).toEqual(expected.map((e) => e.id));
   });
 });
+
+describe('ManualClock and timers that re-arm themselves', () => {
+  it('advance() stops a 0 ms loop after maxTimersPerRun timers instead of hanging', async () => {
+    const clock = new ManualClock({ maxTimersPerRun: 50 });
+    let fired = 0;
+    const loop = (): void => {
+      fired++;
+      clock.setTimeout(loop, 0);
+    };
+    clock.setTimeout(loop, 0);
+    await expect(clock.advance(0)).rejects.toThrow('ManualClock.advance(): more than 50 timers fired');
+    expect(fired).toBe(50);
+  });
+});
