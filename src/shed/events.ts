@@ -25,8 +25,9 @@ export interface ShedEvent extends EventBase {
   /** The signal that refused it (the most loaded one). */
   readonly reason: ShedReason;
   /**
-   * The load of that signal, as a fraction of its limit or target (1 = at the limit; latency and
-   * queue delay can exceed 1, up to 2).
+   * The load of that signal, as a fraction of its limit or target (1 = at the limit; the latency
+   * load can exceed 1, up to 2, and the queue-delay load has no upper bound: a minimum wait of 5 ×
+   * the target is 5). 1 for `'draining'`.
    */
   readonly load: number;
   /** Calls in flight when it was refused. */

@@ -98,8 +98,11 @@ export class LatencyWindow {
   #roll(now: number): number {
     const index = Math.floor(now / this.#width);
     const head = this.#head;
-    if (index > head) {
-      const stale = index - head < slices ? index - head : slices;
+    // Forward: clear the slices that fell out. Backward (a clock that stepped back, which it
+    // should not): how much time passed is unknown, so clear every slice, as after idle time,
+    // rather than keep stale samples until the clock catches up.
+    if (index > head || index < head) {
+      const stale = index > head && index - head < slices ? index - head : slices;
       for (let i = 1; i <= stale; i++) this.#clear(mod(head + i, slices));
       this.#head = index;
     }

@@ -8,39 +8,15 @@ import type { Policy, Task } from '../core/policy.js';
 import { PolicyCore } from '../core/policy-core.js';
 import { Scope } from '../core/scope.js';
 import { describeValue } from '../core/validate.js';
-import { LatencyWindow } from './latency-window.js';
 import { parseShedOptions, type LoadShedderOptions } from './options.js';
 import { Permit, settleCall, type PermitOwner, type ShedPermit } from './permit.js';
 import { levelOf, priorities, type ShedPriority, type ShedReason } from './priority.js';
-import { PressureSignal } from './pressure-signal.js';
-import { QueueDelaySignal } from './queue-delay.js';
-import { LoadShedError } from './shed-error.js';
+import { admitCall, PriorityView, type Admitter } from './priority-view.js';
+import { LoadShedError, shedRejection } from './shed-error.js';
+import { drainingReason, inFlightReason, reasons, ShedSignals } from './signals.js';
 import type { LoadShedder, ShedExecuteOptions, ShedSnapshot } from './types.js';
 
-const reasons: readonly ShedReason[] = ['in-flight', 'queue-delay', 'latency', 'pressure'];
-
-/** The key of the method that admits and runs a call (a symbol: not part of the public surface). */
-const admitCall: unique symbol = Symbol('admitCall');
-
-/** A fixed-priority view of a shedder, to use as a policy in a pipeline. */
-class PriorityView extends PolicyCore {
-  readonly priority: ShedPriority;
-  readonly #shedder: Shedder;
-  readonly #level: number;
-
-  constructor(shedder: Shedder, level: number) {
-    super('loadShedder().for()', 'load-shedder', { name: shedder.name, clock: shedder.clock, events: shedder.events });
-    this.#shedder = shedder;
-    this.#level = level;
-    this.priority = priorities[level] as ShedPriority;
-  }
-
-  runScoped<T>(fn: Task<T>, parent: Scope | undefined): Promise<T> {
-    return this.#shedder[admitCall](fn, parent, this.#level);
-  }
-}
-
-class Shedder extends PolicyCore implements LoadShedder, PermitOwner {
+class Shedder extends PolicyCore implements LoadShedder, PermitOwner, Admitter {
   readonly maxInFlight: number | undefined;
   readonly retryAfterMs: number;
   readonly defaultPriority: ShedPriority;
@@ -50,15 +26,14 @@ class Shedder extends PolicyCore implements LoadShedder, PermitOwner {
   readonly #normal: number;
   readonly #sheddable: number;
   readonly #ramp: number;
-  readonly #queue: QueueDelaySignal | undefined;
-  readonly #latency: LatencyWindow | undefined;
-  readonly #pressure: PressureSignal | undefined;
+  readonly #signals: ShedSignals;
   readonly #random: () => number;
   readonly #views: readonly PriorityView[];
   #inFlight = 0;
   #admitted = 0;
   #shed = 0;
-  /** Set by #measure / #refuses: the decision's load, reason index and whether a random draw refused. */
+  #draining = false;
+  /** Set by #refuses: the decision's load, reason index and whether a random draw refused. */
   #load = 0;
   #reason = 0;
   #drawn = false;
@@ -66,7 +41,6 @@ class Shedder extends PolicyCore implements LoadShedder, PermitOwner {
   constructor(options: LoadShedderOptions | undefined) {
     const { raw, config } = parseShedOptions(options);
     super('loadShedder()', 'load-shedder', raw);
-    const now = this.clock.now();
     const max = config.maxInFlight;
     this.maxInFlight = max;
     this.retryAfterMs = config.retryAfterMs;
@@ -78,10 +52,7 @@ class Shedder extends PolicyCore implements LoadShedder, PermitOwner {
     // A class is refused once inFlight / max >= its threshold (the epsilon absorbs 0.7 * 10 = 7.000000000000001).
     const cap = (threshold: number): number => (max === undefined ? Infinity : Math.max(1, Math.ceil(threshold * max - 1e-9)));
     this.#caps = [max ?? Infinity, cap(config.normal), cap(config.sheddable)];
-    this.#queue = config.targetQueueDelayMs === undefined ? undefined : new QueueDelaySignal(config.targetQueueDelayMs, config.queueDelayIntervalMs, now);
-    const l = config.latency;
-    this.#latency = l === undefined ? undefined : new LatencyWindow(l.targetMs, l.percentile, l.windowMs, l.minSamples, now);
-    this.#pressure = config.pressure === undefined ? undefined : new PressureSignal(config.pressure, (error) => this.#pressureFailed(error));
+    this.#signals = new ShedSignals(config, this.clock, (error) => this.#pressureFailed(error));
     this.#random = config.random;
     this.#views = [new PriorityView(this, 0), new PriorityView(this, 1), new PriorityView(this, 2)];
   }
@@ -90,8 +61,18 @@ class Shedder extends PolicyCore implements LoadShedder, PermitOwner {
     return this.#inFlight;
   }
 
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  drain(): void {
+    this.#draining = true;
+  }
+
   override execute<T>(fn: Task<T>, options?: ShedExecuteOptions): Promise<T> {
-    if (options === undefined) return this[admitCall](fn, undefined, this.#defaultLevel);
+    // A non-function gets the TypeError of every policy, and null options count as none.
+    if (typeof fn !== 'function') return super.execute(fn, options);
+    if (options === undefined || options === null) return this[admitCall](fn, undefined, this.#defaultLevel);
     const priority = options.priority;
     const level = priority === undefined ? this.#defaultLevel : levelOf(priority);
     if (level < 0) return Promise.reject(invalidPriority('execute', priority));
@@ -110,13 +91,20 @@ class Shedder extends PolicyCore implements LoadShedder, PermitOwner {
     return view;
   }
 
-  /** Admits and runs `fn` in `level`, or rejects with a LoadShedError. */
   [admitCall]<T>(fn: Task<T>, parent: Scope | undefined, level: number): Promise<T> {
     if (parent !== undefined && parent.aborted) return Promise.reject(parent.reason);
-    if (this.#refuses(level)) return Promise.reject(this.#refuse(level, true));
+    let admittedAt: number;
+    try {
+      // The user's `random` and `clock` run here: if one throws, the call rejects (never throws)
+      // and nothing was admitted.
+      if (this.#refuses(level)) return Promise.reject(this.#refuse(level, true));
+      admittedAt = this.#signals.timesCalls ? this.clock.now() : 0;
+    } catch (error) {
+      return Promise.reject(error);
+    }
     this.#inFlight++;
     this.#admitted++;
-    return this.#run(fn, parent ?? new Scope(1), this.#latency === undefined ? 0 : this.clock.now());
+    return this.#run(fn, parent ?? new Scope(1), admittedAt);
   }
 
   async #run<T>(fn: Task<T>, scope: Scope, admittedAt: number): Promise<T> {
@@ -134,66 +122,63 @@ class Shedder extends PolicyCore implements LoadShedder, PermitOwner {
       this.#refuse(level, false);
       return undefined;
     }
+    const now = this.clock.now();
     this.#inFlight++;
     this.#admitted++;
-    return new Permit(this, priorities[level] as ShedPriority, this.clock.now());
+    return new Permit(this, priorities[level] as ShedPriority, now);
   }
 
-  /**
-   * Ends an admitted call. Its duration is a latency sample if it ran to its end; a call cut short
-   * by an abort counts only if it had already run past the target (a lower bound that proves
-   * slowness), so that aborts never feed the window near-zero samples (failure mode 33).
-   */
+  /** Ends an admitted call (once: the run's `finally` or the permit's first `release()`). */
   [settleCall](admittedAt: number, complete: boolean): void {
     this.#inFlight--;
-    const latency = this.#latency;
-    if (latency === undefined) return;
-    const now = this.clock.now();
-    const duration = now - admittedAt;
-    if (complete || duration >= latency.targetMs) latency.record(duration, now);
+    this.#signals.settled(admittedAt, complete);
   }
 
   recordQueueDelay(delayMs: number): void {
-    if (!(delayMs >= 0 && delayMs !== Infinity)) {
-      throw new RangeError(`loadShedder().recordQueueDelay(): \`delayMs\` must be a finite number >= 0, got ${describeValue(delayMs)}`);
+    if (typeof delayMs !== 'number' || !(delayMs >= 0 && delayMs !== Infinity)) {
+      const message = `loadShedder().recordQueueDelay(): \`delayMs\` must be a finite number >= 0, got ${describeValue(delayMs)}`;
+      throw typeof delayMs === 'number' ? new RangeError(message) : new TypeError(message);
     }
-    this.#queue?.record(delayMs, this.clock.now());
+    this.#signals.recordQueueDelay(delayMs);
   }
 
   pressure(): number {
-    const load = this.#measure();
+    const load = this.#signals.measure(this.#inFlight);
     return load < 1 ? load : 1;
   }
 
   isOverloaded(): boolean {
-    return this.#inFlight >= (this.#caps[1] as number) || this.#measure() >= this.#normal;
+    return this.#inFlight >= (this.#caps[1] as number) || this.#signals.measure(this.#inFlight) >= this.#normal;
   }
 
   snapshot(): ShedSnapshot {
-    const now = this.clock.now();
-    const max = this.maxInFlight;
-    const loads: { inFlight?: number; queueDelay?: number; latency?: number; pressure?: number } = {};
-    if (max !== undefined) loads.inFlight = this.#inFlight / max;
-    if (this.#queue !== undefined) loads.queueDelay = this.#queue.ratio(now);
-    if (this.#latency !== undefined) loads.latency = this.#latency.ratio(now);
-    if (this.#pressure !== undefined) loads.pressure = this.#pressure.read();
+    const inFlight = this.#inFlight;
+    const loads = this.#signals.loads(inFlight);
     let load = 0;
     for (const value of Object.values(loads)) if (value > load) load = value;
-    const overloaded = this.#inFlight >= (this.#caps[1] as number) || load >= this.#normal;
-    return { inFlight: this.#inFlight, pressure: load < 1 ? load : 1, overloaded, admitted: this.#admitted, shed: this.#shed, loads };
+    const overloaded = inFlight >= (this.#caps[1] as number) || load >= this.#normal;
+    return { inFlight, pressure: load < 1 ? load : 1, overloaded, draining: this.#draining, admitted: this.#admitted, shed: this.#shed, loads };
   }
 
   /** Whether a call of `level` is refused now; sets #load, #reason and #drawn. */
   #refuses(level: number): boolean {
-    const inFlight = this.#inFlight;
     this.#drawn = false;
+    if (this.#draining) {
+      this.#reason = drainingReason;
+      this.#load = 1;
+      return true;
+    }
+    const inFlight = this.#inFlight;
     if (inFlight >= (this.#caps[level] as number)) {
-      this.#reason = 0;
+      this.#reason = inFlightReason;
       this.#load = inFlight / (this.maxInFlight as number);
       return true;
     }
     if (level === 0) return false;
-    const load = this.#measure();
+    const signals = this.#signals;
+    const load = signals.measure(inFlight);
+    this.#load = load;
+    this.#reason = signals.reason;
     const threshold = level === 1 ? this.#normal : this.#sheddable;
     if (load >= threshold) return true;
     const ramp = this.#ramp;
@@ -205,42 +190,6 @@ class Shedder extends PolicyCore implements LoadShedder, PermitOwner {
       }
     }
     return false;
-  }
-
-  /** The load of the most loaded signal (fraction of its limit or target); sets #load and #reason. */
-  #measure(): number {
-    const max = this.maxInFlight;
-    let load = max === undefined ? 0 : this.#inFlight / max;
-    let reason = 0;
-    const queue = this.#queue;
-    const latency = this.#latency;
-    if (queue !== undefined || latency !== undefined) {
-      const now = this.clock.now();
-      if (queue !== undefined) {
-        const r = queue.ratio(now);
-        if (r > load) {
-          load = r;
-          reason = 1;
-        }
-      }
-      if (latency !== undefined) {
-        const r = latency.ratio(now);
-        if (r > load) {
-          load = r;
-          reason = 2;
-        }
-      }
-    }
-    if (this.#pressure !== undefined) {
-      const r = this.#pressure.read();
-      if (r > load) {
-        load = r;
-        reason = 3;
-      }
-    }
-    this.#load = load;
-    this.#reason = reason;
-    return load;
   }
 
   #pressureFailed(error: unknown): void {
@@ -272,7 +221,7 @@ class Shedder extends PolicyCore implements LoadShedder, PermitOwner {
         random: this.#drawn,
       });
     }
-    return withError ? new LoadShedError({ retryAfterMs: this.retryAfterMs, priority, reason }) : undefined;
+    return withError ? shedRejection({ retryAfterMs: this.retryAfterMs, priority, reason }) : undefined;
   }
 }
 
@@ -294,8 +243,9 @@ function invalidPriority(method: string, priority: unknown): TypeError {
  * `thresholds.sheddable` (0.75), `normal` ones from `thresholds.normal` (0.9), `critical` ones
  * only at `maxInFlight` itself. With `ramp`, refusals rise smoothly below each threshold
  * (probabilistic shedding). A refusal rejects with {@link LoadShedError} (code `ERR_LOAD_SHED`,
- * with a `retryAfterMs` hint) and emits a `shed` event. Memory is fixed; no timer is ever set;
- * every time is read from the clock.
+ * with a `retryAfterMs` hint) and emits a `shed` event. After `drain()` (lame-duck mode) every new
+ * call is refused, whatever its class, while admitted calls run to their end. Memory is fixed; no
+ * timer is ever set; every time is read from the clock.
  *
  * @throws TypeError or RangeError when an option is invalid, or when no signal is given.
  *

@@ -45,9 +45,9 @@ export interface LatencyTarget {
  * ```
  */
 export interface ShedThresholds {
-  /** @defaultValue 0.75 */
+  /** In (0, `normal`]. @defaultValue 0.75, or `normal` if that is lower */
   readonly sheddable?: number;
-  /** @defaultValue 0.9 */
+  /** In (0, 1]; 1 gives normal calls all of `maxInFlight`. @defaultValue 0.9 */
   readonly normal?: number;
 }
 

@@ -77,7 +77,9 @@ export class Permit implements ShedPermit {
     const owner = this.#owner;
     if (owner === undefined || this.#started) return false;
     this.#started = true;
-    owner.recordQueueDelay(owner.clock.now() - this.admittedAt);
+    // Never negative, even on a clock that stepped back since admission.
+    const waited = owner.clock.now() - this.admittedAt;
+    owner.recordQueueDelay(waited > 0 ? waited : 0);
     return true;
   }
 

@@ -27,7 +27,9 @@ export type ShedPriority = 'critical' | 'normal' | 'sheddable';
  *   `critical`, `thresholds[class]` × `maxInFlight` for the others);
  * - `queue-delay`: the time work waits before it starts stayed above the target for an interval;
  * - `latency`: the latency percentile of the window is over the target;
- * - `pressure`: the external pressure signal is high.
+ * - `pressure`: the external pressure signal is high;
+ * - `draining`: the shedder was drained (`drain()`, lame-duck mode) and takes no new work, of any
+ *   class.
  *
  * @example
  * ```ts
@@ -37,7 +39,7 @@ export type ShedPriority = 'critical' | 'normal' | 'sheddable';
  * createEventHub().on('shed', (e) => byReason.set(e.reason, (byReason.get(e.reason) ?? 0) + 1));
  * ```
  */
-export type ShedReason = 'in-flight' | 'queue-delay' | 'latency' | 'pressure';
+export type ShedReason = 'in-flight' | 'queue-delay' | 'latency' | 'pressure' | 'draining';
 
 /** Priority classes by level: 0 is the most important. @internal */
 export const priorities: readonly ShedPriority[] = ['critical', 'normal', 'sheddable'];

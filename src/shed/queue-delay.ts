@@ -19,6 +19,8 @@
 export class QueueDelaySignal {
   readonly targetMs: number;
   readonly intervalMs: number;
+  /** The current interval: [#intervalStart, #intervalEnd). */
+  #intervalStart: number;
   #intervalEnd: number;
   #currentMin = Infinity;
   #currentCount = 0;
@@ -28,6 +30,7 @@ export class QueueDelaySignal {
   constructor(targetMs: number, intervalMs: number, now: number) {
     this.targetMs = targetMs;
     this.intervalMs = intervalMs;
+    this.#intervalStart = now;
     this.#intervalEnd = now + intervalMs;
   }
 
@@ -46,14 +49,21 @@ export class QueueDelaySignal {
   }
 
   #roll(now: number): void {
-    if (now < this.#intervalEnd) return;
-    if (now < this.#intervalEnd + this.intervalMs) {
+    const end = this.#intervalEnd;
+    if (now < end && now >= this.#intervalStart) return;
+    if (now >= end && now < end + this.intervalMs) {
       this.#lastMin = this.#currentCount > 0 ? this.#currentMin : 0;
-      this.#intervalEnd += this.intervalMs;
-    } else {
-      // A whole interval (or more) passed with no record at all: the queue was empty.
+      this.#intervalStart = end;
+      this.#intervalEnd = end + this.intervalMs;
+    } else if (now >= end || now < this.#intervalStart) {
+      // A whole interval (or more) passed with no record at all: the queue was empty. Or the
+      // clock stepped back before the current interval (it should not): how much time passed is
+      // unknown, so start afresh, as after idle time, rather than freeze until it catches up.
       this.#lastMin = 0;
+      this.#intervalStart = now;
       this.#intervalEnd = now + this.intervalMs;
+    } else {
+      return; // a clock that reads NaN: keep the state as it is
     }
     this.#currentMin = Infinity;
     this.#currentCount = 0;

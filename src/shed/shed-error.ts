@@ -4,6 +4,7 @@
  * @module
  */
 import { hasErrorCode, ResilienceError } from '../core/errors.js';
+import { withoutStack } from '../core/stackless.js';
 import type { ShedPriority, ShedReason } from './priority.js';
 
 /**
@@ -32,6 +33,11 @@ export interface LoadShedDetails {
  * rejection (`isRejection()` is true): retry does not retry it by default and a circuit breaker
  * does not count it as a failure. `retryAfterMs` is a hint for an HTTP `Retry-After` header.
  *
+ * Errors the shedder builds itself carry no stack trace (their `stack` is the first line only): a
+ * refusal is a decision, not a bug in a place, and capturing a stack would cost more than the rest
+ * of the refusal. Each refusal gets a fresh error, so no stack ever grows. Errors you construct
+ * yourself capture one as usual.
+ *
  * @example
  * ```ts
  * import { isLoadShedError, loadShedder } from 'crackstop';
@@ -54,6 +60,8 @@ export class LoadShedError extends ResilienceError {
 
   constructor(details: LoadShedDetails, options?: { readonly cause?: unknown; readonly message?: string }) {
     super('ERR_LOAD_SHED', options?.message ?? `Load shed: ${details.priority} call refused (${details.reason}); retry in ${details.retryAfterMs} ms`, options);
+    // A literal: bundlers rename a class that refers to itself (`class _LoadShedError`).
+    if (new.target === LoadShedError) this.name = 'LoadShedError';
     this.retryAfterMs = details.retryAfterMs;
     this.priority = details.priority;
     this.reason = details.reason;
@@ -76,4 +84,13 @@ export class LoadShedError extends ResilienceError {
  */
 export function isLoadShedError(value: unknown): value is LoadShedError {
   return hasErrorCode(value, 'ERR_LOAD_SHED');
+}
+
+/**
+ * Builds the error of one refusal without capturing a stack trace (see `withoutStack`).
+ *
+ * @internal
+ */
+export function shedRejection(details: LoadShedDetails): LoadShedError {
+  return withoutStack(() => new LoadShedError(details));
 }

@@ -45,6 +45,8 @@ export interface ShedSnapshot {
   readonly pressure: number;
   /** Same as `isOverloaded()`. */
   readonly overloaded: boolean;
+  /** Same as `draining`: `drain()` was called and every new call is refused. */
+  readonly draining: boolean;
   /** Calls admitted since the shedder was created. */
   readonly admitted: number;
   /** Calls refused since the shedder was created. */
@@ -103,11 +105,28 @@ export interface LoadShedder extends Policy {
   recordQueueDelay(delayMs: number): void;
   /** How loaded the service is, in [0, 1]: the most loaded signal as a fraction of its limit or target (1 = at or past it). */
   pressure(): number;
-  /** Whether `normal` calls are refused now whatever the random draw: the service is over capacity. */
+  /**
+   * Whether `normal` calls are refused now whatever the random draw: the service is over capacity.
+   * A drain does not change it (see `draining`).
+   */
   isOverloaded(): boolean;
   /** Everything the shedder sees now. */
   snapshot(): ShedSnapshot;
-  /** Calls admitted and not yet settled (permits not yet released). */
+  /**
+   * Lame-duck mode, for a graceful shutdown: from now on every new call is refused, whatever its
+   * class (`critical` too), with {@link LoadShedError} of reason `'draining'` (and a `shed` event),
+   * through `execute`, the priority views and `tryAdmit`; calls admitted before go on to their
+   * end, and `inFlight` counts them until they settle. Idempotent; there is no way back. A health
+   * check's drain (`healthCheck().addShedder()`) calls it when its grace period is over.
+   */
+  drain(): void;
+  /** Whether `drain()` was called. */
+  readonly draining: boolean;
+  /**
+   * Calls admitted and not yet settled: an `execute` whose function has not settled yet (even if
+   * its caller gave up on it), or a permit not yet released. A health check's drain waits for it
+   * to reach 0.
+   */
   readonly inFlight: number;
   /** The hard limit of calls in flight (`undefined` when not configured). */
   readonly maxInFlight: number | undefined;

@@ -3,9 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { build } from 'esbuild';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadShedder } from '../../src/index.js';
+import { loadShedder, systemClock, type Clock, type TimerHandle } from '../../src/index.js';
 import { eventLoopPressure } from '../../src/node.js';
 import { createDelayProbe, type DelayHistogram } from '../../src/node/event-loop-pressure.js';
 import { ManualClock } from '../../src/testing.js';
@@ -145,17 +147,92 @@ describe('crackstop/node › eventLoopPressure', () => {
     expect(() => eventLoopPressure({ interval: 5 } as never)).toThrow('unknown option `interval`');
   });
 
-  it('the real probe keeps no handle alive, before or after dispose (process.getActiveResourcesInfo)', () => {
+  it('the real probe keeps no handle alive (process.getActiveResourcesInfo)', () => {
     const before = process.getActiveResourcesInfo().sort();
     const probes = Array.from({ length: 100 }, () => eventLoopPressure({ windowMs: 10 }));
     expect(process.getActiveResourcesInfo().sort()).toEqual(before);
-    for (const probe of probes) {
-      const value = probe();
-      expect(value >= 0 && value <= 1).toBe(true);
-      probe.dispose();
-    }
-    expect(process.getActiveResourcesInfo().sort()).toEqual(before);
+    for (const probe of probes) probe.dispose();
     expect(probes.every((p) => p.disposed && p() === 0)).toBe(true);
+  });
+
+  it('failure mode 2: dispose disables the real histogram and clears the real window timer', () => {
+    // Neither shows in getActiveResourcesInfo (both are unref'd), so they are observed directly:
+    // the histogram through enable() (true only if it was disabled), the timer through the clock.
+    const histograms: IntervalHistogram[] = [];
+    const live = new Set<TimerHandle>();
+    const clock: Clock = {
+      now: () => systemClock.now(),
+      setTimeout: (callback, ms) => {
+        const handle: TimerHandle = systemClock.setTimeout(() => {
+          live.delete(handle);
+          callback();
+        }, ms);
+        live.add(handle);
+        return handle;
+      },
+      clearTimeout: (handle) => {
+        live.delete(handle);
+        systemClock.clearTimeout(handle);
+      },
+    };
+    const probes = Array.from({ length: 20 }, () =>
+      createDelayProbe({ clock, windowMs: 60_000 }, (resolution) => {
+        const histogram = monitorEventLoopDelay({ resolution });
+        histograms.push(histogram);
+        return histogram;
+      }),
+    );
+    expect(live.size).toBe(20);
+    for (const probe of probes) probe.dispose();
+    expect(live.size).toBe(0);
+    expect(histograms.map((h) => h.enable())).toEqual(histograms.map(() => true)); // each had been disabled
+    for (const h of histograms) h.disable();
+  });
+
+  it('property: the pressure is always in [0, 1] and the delay never negative, whatever the histogram and the lateness', async () => {
+    const reading = fc.oneof(fc.double({ noNaN: false }), fc.constantFrom(Number.NaN, Infinity, -Infinity, 0, 1e30));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ mean: reading, p: reading, count: fc.nat(5), lateMs: fc.double({ min: -1e6, max: 1e9, noNaN: true }) }), { minLength: 1, maxLength: 8 }),
+        fc.option(fc.integer({ min: 1, max: 100 }), { nil: undefined }),
+        async (windows, percentile) => {
+          let now = 0;
+          let fire: (() => void) | undefined;
+          const clock: Clock = {
+            now: () => now,
+            setTimeout: (callback) => {
+              fire = callback;
+              return 1;
+            },
+            clearTimeout: () => undefined,
+          };
+          let current = windows[0] as (typeof windows)[number];
+          const histogram: DelayHistogram = {
+            enable: () => true,
+            disable: () => true,
+            reset: () => undefined,
+            get mean() {
+              return current.mean;
+            },
+            get count() {
+              return current.count;
+            },
+            percentile: () => current.p,
+          };
+          const probe = createDelayProbe({ clock, windowMs: 100, ...(percentile === undefined ? {} : { percentile }) }, () => histogram);
+          for (const w of windows) {
+            current = w;
+            now += 100 + w.lateMs;
+            fire?.();
+            const value = probe();
+            expect(value >= 0 && value <= 1).toBe(true);
+            expect(probe.delayMs >= 0).toBe(true);
+          }
+          probe.dispose();
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('failure mode 1: a live probe never keeps a process alive (child process, with a negative control)', async () => {

@@ -2,29 +2,13 @@ import { getEventListeners } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createEventHub, isLoadShedError, loadShedder, type Clock, type ShedPriority } from '../../src/index.js';
+import { createEventHub, isLoadShedError, loadShedder, type ShedPriority } from '../../src/index.js';
 import { ManualClock, seededRandom } from '../../src/testing.js';
-import { flush } from './helpers.js';
+import { flush, handClock } from './helpers.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-/** A clock that is only moved by hand and fails the test if a timer is ever set. */
-function timerlessClock(): Clock & { t: number } {
-  return {
-    t: 0,
-    now() {
-      return this.t;
-    },
-    setTimeout() {
-      throw new Error('the shedder set a timer');
-    },
-    clearTimeout() {
-      throw new Error('the shedder cleared a timer');
-    },
-  };
-}
 
 describe('loadShedder › failure modes', () => {
   it('failure mode 32: 10^5 random operations with throwing tasks and listeners keep the ledger balanced', async () => {
@@ -140,7 +124,7 @@ describe('loadShedder › failure modes', () => {
   });
 
   it('failure mode 36: decisions follow the injected clock only; no real clock, no timer', () => {
-    const clock = timerlessClock();
+    const clock = handClock();
     const dateNow = vi.spyOn(Date, 'now').mockImplementation(() => {
       throw new Error('Date.now read');
     });
@@ -167,7 +151,7 @@ describe('loadShedder › failure modes', () => {
   it('failure mode 3: memory is fixed whatever the number of calls and samples', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
-    const clock = timerlessClock();
+    const clock = handClock();
     const shedder = loadShedder({ clock, maxInFlight: 64, targetQueueDelayMs: 5, latency: { targetMs: 20, windowMs: 60_000 }, pressure: () => 0.1 });
     const churn = (n: number) => {
       for (let i = 0; i < n; i++) {

@@ -1,4 +1,4 @@
-import { createEventHub, type ResilienceEvent } from '../../src/index.js';
+import { createEventHub, type Clock, type ResilienceEvent } from '../../src/index.js';
 
 /** A promise with its settle functions, for work that ends when the test says so. */
 export interface Deferred<T> {
@@ -28,4 +28,23 @@ export function recordingHub(): { readonly events: ReturnType<typeof createEvent
 /** Lets pending promise continuations run. */
 export function flush(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * A clock that a test sets by hand (`clock.t = ...`), free to step backwards as a clock built on
+ * wall time would; it fails the test if a timer is ever set.
+ */
+export function handClock(): Clock & { t: number } {
+  return {
+    t: 0,
+    now() {
+      return this.t;
+    },
+    setTimeout() {
+      throw new Error('the shedder set a timer');
+    },
+    clearTimeout() {
+      throw new Error('the shedder cleared a timer');
+    },
+  };
 }

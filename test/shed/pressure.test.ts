@@ -67,6 +67,7 @@ describe('loadShedder › external pressure signal', () => {
       inFlight: 2,
       pressure: 0.5,
       overloaded: false,
+      draining: false,
       admitted: 2,
       shed: 0,
       loads: { inFlight: 0.5, queueDelay: 0, latency: 0, pressure: 0.3 },
