@@ -41,6 +41,8 @@ export class BulkheadRejectedError extends ResilienceError {
 
   constructor(reason: BulkheadRejectReason, limit: number, queueCapacity: number, options?: { readonly cause?: unknown; readonly message?: string }) {
     super('ERR_BULKHEAD_FULL', options?.message ?? defaultMessage(reason, limit, queueCapacity), options);
+    // A literal, not the class name: bundlers rename classes (see ResilienceError).
+    if (new.target === BulkheadRejectedError) this.name = 'BulkheadRejectedError';
     this.reason = reason;
     this.limit = limit;
     this.queueCapacity = queueCapacity;

@@ -24,6 +24,8 @@ import { hasErrorCode, ResilienceError } from '../core/errors.js';
 export class QueueClosedError extends ResilienceError {
   constructor(options?: { readonly cause?: unknown; readonly message?: string }) {
     super('ERR_QUEUE_CLOSED', options?.message ?? 'Queue closed', options);
+    // A literal, not the class name: bundlers rename classes (see ResilienceError).
+    if (new.target === QueueClosedError) this.name = 'QueueClosedError';
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {

@@ -30,6 +30,8 @@ export class QueueFullError extends ResilienceError {
 
   constructor(capacity: number, options?: { readonly cause?: unknown; readonly message?: string }) {
     super('ERR_QUEUE_FULL', options?.message ?? `Queue full (capacity ${capacity})`, options);
+    // A literal, not the class name: bundlers rename classes (see ResilienceError).
+    if (new.target === QueueFullError) this.name = 'QueueFullError';
     this.capacity = capacity;
   }
 
