@@ -220,6 +220,21 @@ describe('bulkhead › refusals', () => {
     g.calls[0]?.resolve('');
   });
 
+  it('maxWaitMs: each waiter is refused at its own deadline, even 1 ms apart', async () => {
+    const clock = new ManualClock();
+    const policy = bulkhead({ limit: 1, queue: { capacity: 5, maxWaitMs: 10 }, clock });
+    const g = gate();
+    void policy.execute(g.fn);
+    const a = track(policy.execute(g.fn));
+    await clock.advance(1);
+    const b = track(policy.execute(g.fn));
+    await clock.advance(9);
+    expect([a.state, b.state]).toEqual(['rejected', 'pending']);
+    await clock.advance(1);
+    expect(b.state).toBe('rejected');
+    g.calls[0]?.resolve('');
+  });
+
   it('maxWaitMs: a waiter admitted in time runs, and the timer is cleared once nobody waits', async () => {
     const clock = new ManualClock();
     const policy = bulkhead({ limit: 1, queue: { capacity: 5, maxWaitMs: 100 }, clock });

@@ -238,6 +238,19 @@ describe('boundedQueue › overflow', () => {
     expectLedger(queue);
   });
 
+  it("'block' with maxWaitMs: producers 1 ms apart are refused 1 ms apart", async () => {
+    const clock = new ManualClock();
+    const queue = boundedQueue<number>({ capacity: 1, overflow: 'block', maxWaitMs: 10, clock });
+    queue.tryPush(0);
+    const a = track(queue.push(1));
+    await clock.advance(1);
+    const b = track(queue.push(2));
+    await clock.advance(9);
+    expect([a.state, b.state]).toEqual(['rejected', 'pending']);
+    await clock.advance(1);
+    expect(b.state).toBe('rejected');
+  });
+
   it("'block' with maxWaitMs: a producer let in before its deadline clears the timer", async () => {
     const clock = new ManualClock();
     const queue = boundedQueue<number>({ capacity: 1, overflow: 'block', maxWaitMs: 1_000, clock });
