@@ -91,6 +91,10 @@ export interface BulkheadPolicy extends Policy {
 }
 
 const where = 'bulkhead()';
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return ((typeof value === 'object' && value !== null) || typeof value === 'function') && typeof (value as PromiseLike<T>).then === 'function';
+}
 const overflows: readonly BulkheadOverflow[] = ['reject-new', 'drop-oldest'];
 
 class Bulkhead extends PolicyCore implements BulkheadPolicy, PermitHost {
@@ -135,15 +139,16 @@ class Bulkhead extends PolicyCore implements BulkheadPolicy, PermitHost {
 
   run<T>(fn: Task<T>, context: Scope): Promise<T> {
     let result: T | PromiseLike<T>;
+    let thenable: boolean;
     try {
       result = fn(context);
+      // Inside the try: a `then` getter that throws must not leak the permit.
+      thenable = isThenable(result);
     } catch (error) {
       this.release();
       return Promise.reject(error);
     }
-    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<T>).then === 'function') {
-      return Promise.resolve(result).then(this.#settledWith, this.#failedWith) as Promise<T>;
-    }
+    if (thenable) return Promise.resolve(result).then(this.#settledWith, this.#failedWith) as Promise<T>;
     this.release();
     return Promise.resolve(result as T);
   }

@@ -53,6 +53,18 @@ describe('bulkhead › running calls', () => {
     expect(policy.active).toBe(0);
   });
 
+  it('a result whose `then` getter throws rejects the call with that error and frees the permit', async () => {
+    const policy = bulkhead({ limit: 1 });
+    const boom = new Error('then getter');
+    const hostile = Object.defineProperty({}, 'then', {
+      get() {
+        throw boom;
+      },
+    }) as PromiseLike<never>;
+    await expect(policy.execute(() => hostile)).rejects.toBe(boom);
+    expect(policy.active).toBe(0);
+  });
+
   it('gives the function a context with attempt 1 and a signal that is not aborted', async () => {
     const policy = bulkhead({ limit: 1, queue: { capacity: 1 } });
     const seen: Array<[number, boolean]> = [];
