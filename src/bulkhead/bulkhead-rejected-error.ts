@@ -11,6 +11,15 @@ import { hasErrorCode, ResilienceError } from '../core/errors.js';
  * - `'evicted'`: the call was the oldest waiting one, evicted to make room for a newer caller
  *   (`overflow: 'drop-oldest'`);
  * - `'max-wait'`: the call waited `maxWaitMs` without getting a permit.
+ *
+ * @example
+ * ```ts
+ * import { isBulkheadRejectedError, type BulkheadRejectReason } from 'crackstop';
+ *
+ * function reasonOf(error: unknown): BulkheadRejectReason | undefined {
+ *   return isBulkheadRejectedError(error) ? error.reason : undefined;
+ * }
+ * ```
  */
 export type BulkheadRejectReason = 'full' | 'evicted' | 'max-wait';
 

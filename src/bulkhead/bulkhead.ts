@@ -17,6 +17,14 @@ import { Waiter, type PermitHost } from './waiter.js';
  * What a bulkhead does when a call arrives, every permit is taken and its wait queue is full:
  * `'reject-new'` refuses the new call; `'drop-oldest'` refuses the oldest waiting call and queues
  * the new one (fresher work first, for callers whose old requests are likely abandoned).
+ *
+ * @example
+ * ```ts
+ * import { bulkhead, type BulkheadOverflow } from 'crackstop';
+ *
+ * const overflow: BulkheadOverflow = 'drop-oldest';
+ * const policy = bulkhead({ limit: 4, queue: { capacity: 16, overflow } });
+ * ```
  */
 export type BulkheadOverflow = 'reject-new' | 'drop-oldest';
 

@@ -15,6 +15,14 @@ import { Queue } from './queue-core.js';
  * - `'drop-newest'`: the push succeeds but the new item is discarded, and reported.
  * - `'drop-oldest'`: the oldest item is evicted, and reported, to make room for the new one.
  * - `'block'`: the producer waits for room (in order, up to `maxWaitMs`, abortable by its signal).
+ *
+ * @example
+ * ```ts
+ * import { boundedQueue, type QueueOverflow } from 'crackstop';
+ *
+ * const overflow: QueueOverflow = 'block';
+ * const queue = boundedQueue<string>({ capacity: 100, overflow, maxWaitMs: 1_000 });
+ * ```
  */
 export type QueueOverflow = 'reject' | 'drop-newest' | 'drop-oldest' | 'block';
 

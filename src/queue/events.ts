@@ -8,12 +8,28 @@ import type { EventBase } from '../events/types.js';
 /**
  * Why a queue dropped an item: `'drop-newest'` (the queue was full and the pushed item was
  * discarded) or `'drop-oldest'` (the queue was full and its oldest item was evicted to make room).
+ *
+ * @example
+ * ```ts
+ * import { boundedQueue, type QueueDropReason } from 'crackstop';
+ *
+ * const lost: Record<QueueDropReason, number> = { 'drop-newest': 0, 'drop-oldest': 0 };
+ * const queue = boundedQueue<string>({ capacity: 10, overflow: 'drop-oldest', onDrop: (_, reason) => lost[reason]++ });
+ * ```
  */
 export type QueueDropReason = 'drop-newest' | 'drop-oldest';
 
 /**
  * Why a queue refused a push: `'full'` (no room with `overflow: 'reject'`), `'max-wait'` (a
  * blocked producer waited `maxWaitMs` without getting room) or `'closed'` (the queue was closed).
+ *
+ * @example
+ * ```ts
+ * import { createEventHub, type QueueRejectReason } from 'crackstop';
+ *
+ * const refused = new Map<QueueRejectReason, number>();
+ * createEventHub().on('queue.rejected', (e) => refused.set(e.reason, (refused.get(e.reason) ?? 0) + 1));
+ * ```
  */
 export type QueueRejectReason = 'full' | 'max-wait' | 'closed';
 
