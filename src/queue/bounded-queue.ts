@@ -75,7 +75,7 @@ export interface QueueWaitOptions {
   /**
    * Aborting it while the operation waits makes it leave the queue at once and reject with
    * `signal.reason` (a blocked push's item is not added). An already-aborted signal rejects
-   * without doing anything.
+   * without doing anything, and a value that is not an AbortSignal rejects with a TypeError.
    */
   readonly signal?: AbortSignal | undefined;
 }
@@ -176,6 +176,8 @@ export interface BoundedQueue<T> extends AsyncIterable<T> {
   /**
    * Iterates over items as they arrive, until the queue is closed and empty. Aborting `signal`
    * makes a waiting `next()` reject with its reason. Breaking out of the loop stops taking.
+   *
+   * @throws TypeError when `signal` is not an AbortSignal.
    */
   iterate(options?: QueueWaitOptions): AsyncIterableIterator<T>;
   /** Same as `iterate()`: `for await (const item of queue)`. */

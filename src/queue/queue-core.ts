@@ -9,7 +9,16 @@ import { systemClock } from '../clock/system-clock.js';
 import { commonKeys } from '../core/policy-core.js';
 import type { Scope } from '../core/scope.js';
 import { SignalLinks } from '../core/signal-link.js';
-import { checkNumber, checkOptions, optionalChoice, optionalFunction, optionalNumber, optionalObjectWith, optionalString } from '../core/validate.js';
+import {
+  checkNumber,
+  checkOptions,
+  describeValue,
+  optionalChoice,
+  optionalFunction,
+  optionalNumber,
+  optionalObjectWith,
+  optionalString,
+} from '../core/validate.js';
 import { createEventHub, type EventHub } from '../events/event-hub.js';
 import type { BoundedQueue, BoundedQueueOptions, QueueOverflow, QueueWaitOptions } from './bounded-queue.js';
 import type { QueueDropReason, QueueRejectReason } from './events.js';
@@ -27,6 +36,12 @@ const resolved: Promise<void> = Promise.resolve();
 const Offer = { Refused: 0, Added: 1, Dropped: 2 } as const;
 type Offer = (typeof Offer)[keyof typeof Offer];
 const newClosedError = (): QueueClosedError => new QueueClosedError();
+
+/** A TypeError when `signal` is given but is not an AbortSignal; operations reject with it. */
+function badSignal(where: string, signal: unknown): TypeError | undefined {
+  if (typeof signal === 'object' && signal !== null && typeof (signal as AbortSignal).addEventListener === 'function') return undefined;
+  return new TypeError(`${where}: \`signal\` must be an AbortSignal, got ${describeValue(signal)}`);
+}
 
 /** @internal */
 export class Queue<T> implements BoundedQueue<T>, WaiterHost {
@@ -80,10 +95,14 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
 
   push(item: T, options?: QueueWaitOptions): Promise<void> {
     const signal = options?.signal;
-    if (signal !== undefined && signal.aborted) {
-      this.pushed++;
-      this.refused++;
-      return Promise.reject(signal.reason);
+    if (signal !== undefined) {
+      const invalid = badSignal('BoundedQueue.push()', signal);
+      if (invalid !== undefined) return Promise.reject(invalid);
+      if (signal.aborted) {
+        this.pushed++;
+        this.refused++;
+        return Promise.reject(signal.reason);
+      }
     }
     if (this.closed) return Promise.reject(this.#refuse('closed'));
     if (this.#offer(item) !== Offer.Refused) return resolved;
@@ -91,7 +110,7 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
     const deadline = this.maxWaitMs === Infinity ? Infinity : this.clock.now() + this.maxWaitMs;
     const producer = new Producer<T>(item, deadline, this.#producers, this);
     const promise = signal === undefined ? producer.start(undefined) : this.#linked(signal, (scope) => producer.start(scope));
-    if (deadline !== Infinity && !this.#timerArmed) this.#arm(deadline);
+    if (deadline !== Infinity && producer.linked && !this.#timerArmed) this.#arm(deadline);
     return promise;
   }
 
@@ -136,7 +155,11 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
 
   take(options?: QueueWaitOptions): Promise<T> {
     const signal = options?.signal;
-    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+    if (signal !== undefined) {
+      const invalid = badSignal('BoundedQueue.take()', signal);
+      if (invalid !== undefined) return Promise.reject(invalid);
+      if (signal.aborted) return Promise.reject(signal.reason);
+    }
     if (this.#buffer.size > 0) return Promise.resolve(this.#takeOne());
     if (this.closed) return Promise.reject(new QueueClosedError());
     const consumer = new Consumer<T>(false, this.#consumers);
@@ -199,7 +222,11 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
 
   drained(options?: QueueWaitOptions): Promise<void> {
     const signal = options?.signal;
-    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+    if (signal !== undefined) {
+      const invalid = badSignal('BoundedQueue.drained()', signal);
+      if (invalid !== undefined) return Promise.reject(invalid);
+      if (signal.aborted) return Promise.reject(signal.reason);
+    }
     if (this.#buffer.size === 0) return resolved;
     const waiter = new DrainWaiter(this.#drainWaiters);
     return signal === undefined ? waiter.start(undefined) : this.#linked(signal, (scope) => waiter.start(scope));
@@ -215,7 +242,10 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
 
   iterate(options?: QueueWaitOptions): AsyncIterableIterator<T> {
     const signal = options?.signal;
-    if (signal !== undefined) optionalObjectWith<AbortSignal>('BoundedQueue.iterate()', 'signal', signal, ['addEventListener', 'removeEventListener']);
+    if (signal !== undefined) {
+      const invalid = badSignal('BoundedQueue.iterate()', signal);
+      if (invalid !== undefined) throw invalid;
+    }
     return new QueueIterator<T>(this, signal);
   }
 

@@ -343,6 +343,16 @@ describe('boundedQueue › abort', () => {
     expectLedger(queue);
   });
 
+  it('a signal that is not an AbortSignal rejects the operation with a TypeError (iterate throws)', async () => {
+    const queue = boundedQueue<number>({ capacity: 1, overflow: 'block' });
+    const bad = { signal: {} as AbortSignal };
+    await expect(queue.push(1, bad)).rejects.toThrow('BoundedQueue.push(): `signal` must be an AbortSignal, got an object');
+    await expect(queue.take({ signal: null as unknown as AbortSignal })).rejects.toThrow(TypeError);
+    await expect(queue.drained(bad)).rejects.toThrow(TypeError);
+    expect(() => queue.iterate(bad)).toThrow(TypeError);
+    expect([queue.size, queue.pushed, queue.waitingConsumers]).toEqual([0, 0, 0]);
+  });
+
   it('a signal that never aborts leaves no listener once the operations settle', async () => {
     const queue = boundedQueue<number>({ capacity: 1, overflow: 'block' });
     const signal = new AbortController().signal;
