@@ -10,7 +10,8 @@ import { hasErrorCode, ResilienceError } from '../core/errors.js';
  * - `'full'`: every permit was taken and the wait queue was full (or has no room: capacity 0);
  * - `'evicted'`: the call was the oldest waiting one, evicted to make room for a newer caller
  *   (`overflow: 'drop-oldest'`);
- * - `'max-wait'`: the call waited `maxWaitMs` without getting a permit.
+ * - `'max-wait'`: the call waited `maxWaitMs` without getting a permit;
+ * - `'draining'`: the bulkhead was drained (`drain()`, lame-duck mode) and takes no new work.
  *
  * @example
  * ```ts
@@ -21,7 +22,7 @@ import { hasErrorCode, ResilienceError } from '../core/errors.js';
  * }
  * ```
  */
-export type BulkheadRejectReason = 'full' | 'evicted' | 'max-wait';
+export type BulkheadRejectReason = 'full' | 'evicted' | 'max-wait' | 'draining';
 
 /**
  * A bulkhead refused to run a call (code `ERR_BULKHEAD_FULL`); the function was never called. It
@@ -68,6 +69,8 @@ function defaultMessage(reason: BulkheadRejectReason, limit: number, queueCapaci
       return `Bulkhead full: ${limit} running and ${queueCapacity} waiting`;
     case 'evicted':
       return `Bulkhead full: evicted from the wait queue (capacity ${queueCapacity}) by a newer call`;
+    case 'draining':
+      return 'Bulkhead draining: it takes no new work';
     default:
       return `Bulkhead full: no permit within the maximum wait`;
   }

@@ -90,6 +90,14 @@ export interface BulkheadPolicy extends Policy {
   readonly active: number;
   /** Calls waiting for a permit now. */
   readonly queued: number;
+  /** Whether `drain()` was called: new calls are refused, accepted ones go on. */
+  readonly draining: boolean;
+  /**
+   * Lame-duck mode: from now on every new call is refused with `BulkheadRejectedError` (reason
+   * `'draining'`), while the calls already running or waiting go on to the end. Idempotent. A
+   * health check's drain calls it for the bulkheads registered with `addBulkhead()`.
+   */
+  drain(): void;
   /** The policy's name, carried by its events. */
   readonly name: string;
   /** The hub the policy's events go to. */
@@ -111,6 +119,7 @@ class Bulkhead extends PolicyCore implements BulkheadPolicy, PermitHost {
   readonly maxWaitMs: number;
   readonly overflow: BulkheadOverflow;
   active = 0;
+  draining = false;
   readonly #waiters = new WaitList<Waiter<unknown>>();
   #dispatching = false;
   /** One timer for `maxWaitMs`: the waiters' deadlines follow their order. */
@@ -136,8 +145,13 @@ class Bulkhead extends PolicyCore implements BulkheadPolicy, PermitHost {
     return this.#waiters.size;
   }
 
+  drain(): void {
+    this.draining = true;
+  }
+
   runScoped<T>(fn: Task<T>, parent: Scope | undefined): Promise<T> {
     if (parent !== undefined && parent.aborted) return Promise.reject(parent.reason);
+    if (this.draining) return Promise.reject(this.#refusal('draining'));
     if (this.active < this.limit && this.#waiters.size === 0) {
       this.active++;
       return this.run(fn, parent ?? new Scope(1));

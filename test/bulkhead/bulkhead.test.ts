@@ -273,6 +273,32 @@ describe('bulkhead › refusals', () => {
   });
 });
 
+describe('bulkhead › drain (lame-duck mode)', () => {
+  it('refuses new calls with reason draining while running and waiting calls go on', async () => {
+    const events = createEventHub();
+    const reasons: string[] = [];
+    events.on('bulkhead.rejected', (e) => reasons.push(e.reason));
+    const policy = bulkhead({ limit: 1, queue: { capacity: 2 }, events });
+    const g = gate();
+    const running = track(policy.execute(g.fn));
+    const waiting = track(policy.execute(g.fn));
+    expect(policy.draining).toBe(false);
+    policy.drain();
+    policy.drain(); // idempotent
+    expect(policy.draining).toBe(true);
+    const refused = await policy.execute(() => 'new').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(BulkheadRejectedError);
+    expect(refused).toMatchObject({ reason: 'draining', message: 'Bulkhead draining: it takes no new work' });
+    expect(reasons).toEqual(['draining']);
+    g.calls[0]?.resolve('first');
+    await tick();
+    g.calls[1]?.resolve('second');
+    await tick();
+    expect([running.value, waiting.value]).toEqual(['first', 'second']);
+    expect([policy.active, policy.queued]).toEqual([0, 0]);
+  });
+});
+
 describe('bulkhead › abort', () => {
   it('a caller that aborts while waiting leaves the queue at once with its reason, freeing its place', async () => {
     const policy = bulkhead({ limit: 1, queue: { capacity: 1 } });

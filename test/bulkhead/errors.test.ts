@@ -6,6 +6,7 @@ describe('BulkheadRejectedError', () => {
     ['full', 'Bulkhead full: 4 running and 8 waiting'],
     ['evicted', 'Bulkhead full: evicted from the wait queue (capacity 8) by a newer call'],
     ['max-wait', 'Bulkhead full: no permit within the maximum wait'],
+    ['draining', 'Bulkhead draining: it takes no new work'],
   ] as const)('reason %s: code, name, fields, message, and a rejection', (reason, message) => {
     const error = new BulkheadRejectedError(reason, 4, 8);
     expect(error).toMatchObject({ code: 'ERR_BULKHEAD_FULL', name: 'BulkheadRejectedError', reason, limit: 4, queueCapacity: 8, message });

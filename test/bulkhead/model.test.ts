@@ -1,6 +1,6 @@
 /**
  * Model-based tests: random sequences of calls (with or without a caller's signal), completions,
- * failures, aborts and time (queue `maxWaitMs`, or an outer timeout) run against a bulkhead and
+ * failures, aborts, drain and time (queue `maxWaitMs`, or an outer timeout) run against a bulkhead and
  * a naive reference model. After every step they agree on who runs, who waits, who was admitted
  * in which order and how every caller's call ended, and `active <= limit` with real concurrency
  * equal to `active`. After each run everything settles: active = queued = 0, no timer and no
@@ -22,7 +22,7 @@ import {
 import { ManualClock } from '../../src/testing.js';
 import { abortListeners, deferred, tick, track, type Deferred, type Tracked } from '../queue/track.js';
 
-type Outcome = 'pending' | 'value' | 'error' | 'full' | 'evicted' | 'max-wait' | 'abort' | 'timeout';
+type Outcome = 'pending' | 'value' | 'error' | 'full' | 'evicted' | 'max-wait' | 'draining' | 'abort' | 'timeout';
 
 interface Waiting {
   readonly id: number;
@@ -37,7 +37,7 @@ class Model {
   readonly outcome = new Map<number, Outcome>();
   readonly timeoutAt = new Map<number, number>();
   readonly signalled = new Set<number>();
-  readonly refusals = { full: 0, evicted: 0, 'max-wait': 0 };
+  readonly refusals = { full: 0, evicted: 0, 'max-wait': 0, draining: 0 };
   nextId = 1;
   readonly limit: number;
   readonly capacity: number;
@@ -53,7 +53,9 @@ class Model {
     this.timeoutMs = timeoutMs;
   }
 
-  refuse(id: number, reason: 'full' | 'evicted' | 'max-wait'): void {
+  draining = false;
+
+  refuse(id: number, reason: 'full' | 'evicted' | 'max-wait' | 'draining'): void {
     this.refusals[reason]++;
     this.outcome.set(id, reason);
     this.timeoutAt.delete(id);
@@ -66,6 +68,7 @@ class Model {
 
   call(id: number): void {
     this.outcome.set(id, 'pending');
+    if (this.draining) return this.refuse(id, 'draining');
     if (this.timeoutMs !== Infinity) this.timeoutAt.set(id, this.now + this.timeoutMs);
     if (this.running.length < this.limit && this.waiting.length === 0) return this.start(id);
     if (this.waiting.length >= this.capacity) {
@@ -113,7 +116,7 @@ interface Real {
   readonly callers: Map<number, { readonly tracked: Tracked<number>; readonly controller: AbortController }>;
   readonly tasks: Map<number, Deferred<number>>;
   readonly started: number[];
-  readonly refusals: { full: number; evicted: number; 'max-wait': number };
+  readonly refusals: { full: number; evicted: number; 'max-wait': number; draining: number };
   readonly concurrency: { running: number };
 }
 
@@ -230,11 +233,23 @@ class Advance implements Cmd {
   toString = (): string => `advance(${this.ms})`;
 }
 
+class Drain implements Cmd {
+  // Late in a run only, so that most runs exercise the bulkhead before it refuses everything.
+  check = (m: Model): boolean => !m.draining && m.nextId > 8;
+  async run(m: Model, r: Real): Promise<void> {
+    r.bulkhead.drain();
+    m.draining = true;
+    await agree(m, r);
+  }
+  toString = (): string => 'drain';
+}
+
 const commands = [
   fc.boolean().map((s) => new Call(s)),
   fc.tuple(fc.nat(10), fc.boolean()).map(([pick, ok]) => new Finish(pick, ok)),
   fc.nat(10).map((n) => new Abort(n)),
   fc.constantFrom(1, 4, 15).map((ms) => new Advance(ms)),
+  fc.constant(new Drain()),
 ];
 
 describe('bulkhead › model-based', () => {
@@ -249,7 +264,7 @@ describe('bulkhead › model-based', () => {
         async (limit, capacity, overflow, timing, cmds) => {
           const clock = new ManualClock();
           const events = createEventHub();
-          const refusals = { full: 0, evicted: 0, 'max-wait': 0 };
+          const refusals = { full: 0, evicted: 0, 'max-wait': 0, draining: 0 };
           events.on('bulkhead.rejected', (e) => void refusals[e.reason]++);
           const maxWaitMs = timing === 'max-wait' && capacity > 0 ? 10 : Infinity;
           const timeoutMs = timing === 'timeout' ? 10 : Infinity;
