@@ -27,7 +27,8 @@ export type BulkheadRejectReason = 'full' | 'evicted' | 'max-wait' | 'draining';
 /**
  * A bulkhead refused to run a call (code `ERR_BULKHEAD_FULL`); the function was never called. It
  * is a rejection (`isRejection()` is true): retry does not retry it by default and a circuit
- * breaker does not count it as a failure.
+ * breaker does not count it as a failure. The bulkhead builds it without a stack trace, so that
+ * refusing under overload stays cheap.
  *
  * @example
  * ```ts

@@ -3,12 +3,14 @@
  *
  * @module
  */
-import type { Clock, TimerHandle } from '../clock/clock.js';
+import type { Clock } from '../clock/clock.js';
 import type { Policy, Task } from '../core/policy.js';
 import { commonKeys, PolicyCore, type CommonOptions } from '../core/policy-core.js';
 import { Scope } from '../core/scope.js';
+import { withoutStack } from '../core/stackless.js';
 import { checkNumber, checkOptions, optionalChoice, optionalNumber } from '../core/validate.js';
 import type { EventHub } from '../events/event-hub.js';
+import { DeadlineTimer } from '../queue/deadline-timer.js';
 import { WaitList } from '../queue/wait-list.js';
 import { BulkheadRejectedError, type BulkheadRejectReason } from './bulkhead-rejected-error.js';
 import { Waiter, type PermitHost } from './waiter.js';
@@ -122,9 +124,8 @@ class Bulkhead extends PolicyCore implements BulkheadPolicy, PermitHost {
   draining = false;
   readonly #waiters = new WaitList<Waiter<unknown>>();
   #dispatching = false;
-  /** One timer for `maxWaitMs`: the waiters' deadlines follow their order. */
-  #timer: TimerHandle = undefined;
-  #timerArmed = false;
+  /** One timer for `maxWaitMs` (the waiters' deadlines follow their order). */
+  readonly #deadlines: DeadlineTimer;
 
   constructor(options: BulkheadOptions) {
     const opts = checkOptions(where, options, [...commonKeys, 'limit', 'queue']);
@@ -139,6 +140,7 @@ class Bulkhead extends PolicyCore implements BulkheadPolicy, PermitHost {
         if (queue[key] !== undefined) throw new TypeError(`${where}: \`queue.${key}\` needs a wait queue, but \`queue.capacity\` is 0`);
       }
     }
+    this.#deadlines = new DeadlineTimer(this.clock, () => this.#expire());
   }
 
   get queued(): number {
@@ -205,7 +207,7 @@ class Bulkhead extends PolicyCore implements BulkheadPolicy, PermitHost {
     } finally {
       this.#dispatching = false;
     }
-    if (waiters.size === 0) this.#disarm();
+    if (waiters.size === 0) this.#deadlines.disarm();
   }
 
   #wait<T>(fn: Task<T>, parent: Scope | undefined): Promise<T> {
@@ -218,12 +220,12 @@ class Bulkhead extends PolicyCore implements BulkheadPolicy, PermitHost {
     const deadline = this.maxWaitMs === Infinity ? Infinity : this.clock.now() + this.maxWaitMs;
     const waiter = new Waiter<T>(fn, parent, deadline, waiters as WaitList<Waiter<T>>, this);
     const promise = waiter.start();
-    if (deadline !== Infinity && !this.#timerArmed) this.#arm(deadline);
+    if (deadline !== Infinity && waiter.linked) this.#deadlines.arm(deadline);
     return promise;
   }
 
   waiterLeft(): void {
-    if (this.#waiters.size === 0) this.#disarm();
+    if (this.#waiters.size === 0) this.#deadlines.disarm();
   }
 
   /** Reports a refusal and returns the error the refused caller gets. */
@@ -241,24 +243,18 @@ class Bulkhead extends PolicyCore implements BulkheadPolicy, PermitHost {
         limit: this.limit,
       });
     }
+    // Without a stack trace: a refusal under overload must be cheap (capturing one costs
+    // microseconds), and for an eviction or a maximum wait it would only show timer frames.
+    return withoutStack(() => this.#rejectionError(reason));
+  }
+
+  #rejectionError(reason: BulkheadRejectReason): BulkheadRejectedError {
     if (reason !== 'max-wait') return new BulkheadRejectedError(reason, this.limit, this.queueCapacity);
     return new BulkheadRejectedError(reason, this.limit, this.queueCapacity, { message: `Bulkhead full: no permit within ${this.maxWaitMs} ms` });
   }
 
-  #arm(deadline: number): void {
-    this.#timerArmed = true;
-    this.#timer = this.clock.setTimeout(this.#expire, deadline - this.clock.now());
-  }
-
-  #disarm(): void {
-    if (!this.#timerArmed) return;
-    this.#timerArmed = false;
-    this.clock.clearTimeout(this.#timer);
-  }
-
   /** Refuses every waiter whose deadline has passed, then waits for the next one. */
-  readonly #expire = (): void => {
-    this.#timerArmed = false;
+  #expire(): void {
     const now = this.clock.now();
     const waiters = this.#waiters;
     for (let w = waiters.head; w !== undefined && w.deadline <= now; w = waiters.head) {
@@ -266,8 +262,8 @@ class Bulkhead extends PolicyCore implements BulkheadPolicy, PermitHost {
       w.refuse(this.#refusal('max-wait'));
     }
     const head = waiters.head;
-    if (head !== undefined) this.#arm(head.deadline);
-  };
+    if (head !== undefined) this.#deadlines.arm(head.deadline);
+  }
 }
 
 /**

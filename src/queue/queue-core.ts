@@ -4,44 +4,30 @@
  * @internal
  * @module
  */
-import type { Clock, TimerHandle } from '../clock/clock.js';
-import { systemClock } from '../clock/system-clock.js';
-import { commonKeys } from '../core/policy-core.js';
+import type { Clock } from '../clock/clock.js';
+import type { Task } from '../core/policy.js';
 import type { Scope } from '../core/scope.js';
 import { SignalLinks } from '../core/signal-link.js';
-import {
-  checkNumber,
-  checkOptions,
-  describeValue,
-  optionalChoice,
-  optionalFunction,
-  optionalNumber,
-  optionalObjectWith,
-  optionalString,
-} from '../core/validate.js';
-import { createEventHub, type EventHub } from '../events/event-hub.js';
+import { withoutStack } from '../core/stackless.js';
+import type { EventHub } from '../events/event-hub.js';
 import type { BoundedQueue, BoundedQueueOptions, QueueOverflow, QueueWaitOptions } from './bounded-queue.js';
+import { DeadlineTimer } from './deadline-timer.js';
 import type { QueueDropReason, QueueRejectReason } from './events.js';
 import { QueueClosedError } from './queue-closed-error.js';
 import { QueueFullError } from './queue-full-error.js';
 import { QueueIterator } from './queue-iterator.js';
+import { badSignal, queueSettings } from './queue-options.js';
 import { RingBuffer } from './ring-buffer.js';
 import { WaitList } from './wait-list.js';
 import { Consumer, DrainWaiter, Producer, type WaiterHost } from './waiters.js';
 
-const where = 'boundedQueue()';
-const overflows: readonly QueueOverflow[] = ['reject', 'drop-newest', 'drop-oldest', 'block'];
 const resolved: Promise<void> = Promise.resolve();
+/** The task handed to the signal links, which only need a scope: never called. */
+const noTask: Task<undefined> = () => undefined;
 /** What an offer without waiting did. */
 const Offer = { Refused: 0, Added: 1, Dropped: 2 } as const;
 type Offer = (typeof Offer)[keyof typeof Offer];
 const newClosedError = (): QueueClosedError => new QueueClosedError();
-
-/** A TypeError when `signal` is given but is not an AbortSignal; operations reject with it. */
-function badSignal(where: string, signal: unknown): TypeError | undefined {
-  if (typeof signal === 'object' && signal !== null && typeof (signal as AbortSignal).addEventListener === 'function') return undefined;
-  return new TypeError(`${where}: \`signal\` must be an AbortSignal, got ${describeValue(signal)}`);
-}
 
 /** @internal */
 export class Queue<T> implements BoundedQueue<T>, WaiterHost {
@@ -63,22 +49,19 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
   readonly #consumers = new WaitList<Consumer<T>>();
   readonly #drainWaiters = new WaitList<DrainWaiter>();
   #links: SignalLinks | undefined = undefined;
-  /** One timer for the blocked producers' `maxWaitMs`: their deadlines follow their order. */
-  #timer: TimerHandle = undefined;
-  #timerArmed = false;
+  /** One timer for the blocked producers' `maxWaitMs` (their deadlines follow their order). */
+  readonly #deadlines: DeadlineTimer;
 
   constructor(options: BoundedQueueOptions<T>) {
-    const opts = checkOptions(where, options, [...commonKeys, 'capacity', 'overflow', 'maxWaitMs', 'onDrop']);
-    this.name = optionalString(where, 'name', opts['name'], 'queue');
-    this.clock = optionalObjectWith<Clock>(where, 'clock', opts['clock'], ['now', 'setTimeout', 'clearTimeout']) ?? systemClock;
-    this.events = optionalObjectWith<EventHub>(where, 'events', opts['events'], ['on', 'onAny', 'emit', 'hasListeners']) ?? createEventHub();
-    this.capacity = checkNumber(where, 'capacity', opts['capacity'], { min: 1, max: 2 ** 30, integer: true });
-    this.overflow = optionalChoice(where, 'overflow', opts['overflow'], overflows, 'reject');
-    if (opts['maxWaitMs'] !== undefined && this.overflow !== 'block') {
-      throw new TypeError(`${where}: \`maxWaitMs\` applies only to \`overflow: 'block'\`, got overflow ${JSON.stringify(this.overflow)}`);
-    }
-    this.maxWaitMs = optionalNumber(where, 'maxWaitMs', opts['maxWaitMs'], { min: 0, allowInfinity: true }, Infinity);
-    this.#onDrop = optionalFunction(where, 'onDrop', opts['onDrop']);
+    const settings = queueSettings(options);
+    this.name = settings.name;
+    this.clock = settings.clock;
+    this.events = settings.events;
+    this.capacity = settings.capacity;
+    this.overflow = settings.overflow;
+    this.maxWaitMs = settings.maxWaitMs;
+    this.#onDrop = settings.onDrop;
+    this.#deadlines = new DeadlineTimer(this.clock, () => this.#expire());
   }
 
   get size(): number {
@@ -110,14 +93,17 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
     const deadline = this.maxWaitMs === Infinity ? Infinity : this.clock.now() + this.maxWaitMs;
     const producer = new Producer<T>(item, deadline, this.#producers, this);
     const promise = signal === undefined ? producer.start(undefined) : this.#linked(signal, (scope) => producer.start(scope));
-    if (deadline !== Infinity && producer.linked && !this.#timerArmed) this.#arm(deadline);
+    if (deadline !== Infinity && producer.linked) this.#deadlines.arm(deadline);
     return promise;
   }
 
   tryPush(item: T): boolean {
-    if (this.closed) throw this.#refuse('closed');
+    if (this.closed) {
+      this.#count('closed');
+      throw new QueueClosedError(); // thrown at the caller: with its stack
+    }
     const outcome = this.#offer(item);
-    if (outcome === Offer.Refused) this.#refuse('full');
+    if (outcome === Offer.Refused) this.#count('full'); // no error to build: tryPush says false
     return outcome === Offer.Added;
   }
 
@@ -185,7 +171,7 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
     if (producer !== undefined) {
       buffer.push(producer.item);
       this.pushed++;
-      if (this.#producers.size === 0) this.#disarm();
+      if (this.#producers.size === 0) this.#deadlines.disarm();
       producer.admitted();
     } else if (buffer.size === 0 && this.#drainWaiters.size > 0) {
       for (let waiter = this.#drainWaiters.shift(); waiter !== undefined; waiter = this.#drainWaiters.shift()) waiter.drained();
@@ -235,7 +221,7 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.#disarm();
+    this.#deadlines.disarm();
     for (let p = this.#producers.shift(); p !== undefined; p = this.#producers.shift()) p.refuse(this.#refuse('closed'));
     for (let c = this.#consumers.shift(); c !== undefined; c = this.#consumers.shift()) c.end(newClosedError);
   }
@@ -256,24 +242,37 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
   producerAborted(): void {
     this.pushed++;
     this.refused++;
-    if (this.#producers.size === 0) this.#disarm();
+    if (this.#producers.size === 0) this.#deadlines.disarm();
   }
 
+  /** Runs `start` under a scope linked to `signal` (one listener per signal, however many wait). */
   #linked<R>(signal: AbortSignal, start: (scope: Scope) => Promise<R>): Promise<R> {
-    return (this.#links ??= new SignalLinks()).run(signal, start);
+    const runner = { runScoped: <U>(_fn: Task<U>, scope: Scope | undefined): Promise<U> => start(scope as Scope) as Promise<unknown> as Promise<U> };
+    return (this.#links ??= new SignalLinks()).run(signal, runner, noTask) as Promise<unknown> as Promise<R>;
   }
 
   /** Counts a refused push, reports it, and returns the error its producer gets. */
   #refuse(reason: QueueRejectReason): QueueFullError | QueueClosedError {
+    this.#count(reason);
+    // Without a stack trace: refusals under overload must be cheap, and one built in a timer or
+    // in close() would only show those frames.
+    return withoutStack(() => this.#refusalError(reason));
+  }
+
+  #refusalError(reason: QueueRejectReason): QueueFullError | QueueClosedError {
+    if (reason === 'closed') return new QueueClosedError();
+    if (reason === 'full') return new QueueFullError(this.capacity);
+    return new QueueFullError(this.capacity, { message: `Queue full (capacity ${this.capacity}): no room within ${this.maxWaitMs} ms` });
+  }
+
+  /** Counts a refused push and reports it. */
+  #count(reason: QueueRejectReason): void {
     this.pushed++;
     this.refused++;
     const events = this.events;
     if (events.hasListeners('queue.rejected')) {
       events.emit({ type: 'queue.rejected', kind: 'queue', name: this.name, time: this.clock.now(), reason, size: this.#buffer.size });
     }
-    if (reason === 'closed') return new QueueClosedError();
-    if (reason === 'full') return new QueueFullError(this.capacity);
-    return new QueueFullError(this.capacity, { message: `Queue full (capacity ${this.capacity}): no room within ${this.maxWaitMs} ms` });
   }
 
   #reportDrop(item: T, reason: QueueDropReason): void {
@@ -291,20 +290,8 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
     }
   }
 
-  #arm(deadline: number): void {
-    this.#timerArmed = true;
-    this.#timer = this.clock.setTimeout(this.#expire, deadline - this.clock.now());
-  }
-
-  #disarm(): void {
-    if (!this.#timerArmed) return;
-    this.#timerArmed = false;
-    this.clock.clearTimeout(this.#timer);
-  }
-
   /** Refuses every blocked producer whose deadline has passed, then waits for the next one. */
-  readonly #expire = (): void => {
-    this.#timerArmed = false;
+  #expire(): void {
     const now = this.clock.now();
     const producers = this.#producers;
     for (let p = producers.head; p !== undefined && p.deadline <= now; p = producers.head) {
@@ -312,6 +299,6 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
       p.refuse(this.#refuse('max-wait'));
     }
     const head = producers.head;
-    if (head !== undefined) this.#arm(head.deadline);
-  };
+    if (head !== undefined) this.#deadlines.arm(head.deadline);
+  }
 }
