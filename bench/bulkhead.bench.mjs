@@ -1,10 +1,11 @@
 // bulkhead: one call at a time (the fast path: a permit is free and nobody waits), one call with
-// a caller's signal, and bursts of 1,000 calls at limit 10 (990 of them wait for a permit).
-import { bulkhead as ckBulkhead } from 'cockatiel';
+// a caller's signal, a refused call (every permit taken, no queue), and bursts of 1,000 calls at
+// limit 10 (990 of them wait for a permit).
+import { BulkheadRejectedError as CkRejected, bulkhead as ckBulkhead } from 'cockatiel';
 import pLimit from 'p-limit';
 import PQueue from 'p-queue';
-import { bulkhead } from '../dist/index.js';
-import { task, VALUE } from './lib/tasks.mjs';
+import { bulkhead, isBulkheadRejectedError } from '../dist/index.js';
+import { hang, task, VALUE } from './lib/tasks.mjs';
 
 const LIMIT = 10;
 const BURST = 1_000;
@@ -14,6 +15,15 @@ const crackstop = bulkhead({ limit: LIMIT, queue: { capacity: BURST } });
 const cockatiel = ckBulkhead(LIMIT, BURST);
 const limit = pLimit(LIMIT);
 const queue = new PQueue({ concurrency: LIMIT });
+
+// The refusal path: every permit held by a call that never settles, and no queue.
+const full = bulkhead({ limit: 1 });
+const ckFull = ckBulkhead(1, 0);
+void full.execute(hang);
+void ckFull.execute(hang);
+const rawError = new Error('refused');
+/** VALUE when `promise` rejects with an error `isRefusal` recognises. */
+const refused = (promise, isRefusal) => promise.then(() => -1, (error) => (isRefusal(error) ? VALUE : -1));
 
 const callerSignal = new AbortController().signal;
 const withSignal = { signal: callerSignal };
@@ -51,6 +61,13 @@ export const scenarios = [
       cockatiel: () => cockatiel.execute(task, callerSignal),
       'p-queue': () => queue.add(task, withSignal),
     },
+  },
+  {
+    name: 'bulkhead, refused (full)',
+    expected: VALUE,
+    raw: () => refused(Promise.reject(rawError), (error) => error === rawError),
+    crackstop: () => refused(full.execute(task), isBulkheadRejectedError),
+    peers: { cockatiel: () => refused(ckFull.execute(task), (error) => error instanceof CkRejected) },
   },
   {
     // Per call of the burst: divide by 1,000. Target: <= 0.25 µs per call over raw.
