@@ -96,3 +96,18 @@ export type { ShedPermit } from './shed/permit.js';
 export type { ShedPriority, ShedReason } from './shed/priority.js';
 export { isLoadShedError, LoadShedError, type LoadShedDetails } from './shed/shed-error.js';
 export type { ShedEvent, ShedPressureErrorEvent } from './shed/events.js';
+
+export {
+  bulkhead,
+  type BulkheadOptions,
+  type BulkheadOverflow,
+  type BulkheadPolicy,
+  type BulkheadQueueOptions,
+} from './bulkhead/bulkhead.js';
+export { BulkheadRejectedError, isBulkheadRejectedError, type BulkheadRejectReason } from './bulkhead/bulkhead-rejected-error.js';
+export type { BulkheadRejectedEvent } from './bulkhead/events.js';
+
+export { boundedQueue, type BoundedQueue, type BoundedQueueOptions, type QueueOverflow, type QueueWaitOptions } from './queue/bounded-queue.js';
+export { isQueueFullError, QueueFullError } from './queue/queue-full-error.js';
+export { isQueueClosedError, QueueClosedError } from './queue/queue-closed-error.js';
+export type { QueueDropReason, QueueDroppedEvent, QueueRejectReason, QueueRejectedEvent } from './queue/events.js';

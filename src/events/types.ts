@@ -12,6 +12,8 @@ import type {
   CircuitStateEvent,
   CircuitSuccessEvent,
 } from '../circuit-breaker/events.js';
+import type { BulkheadRejectedEvent } from '../bulkhead/events.js';
+import type { QueueDroppedEvent, QueueRejectedEvent } from '../queue/events.js';
 import type { RetryEvent, RetryGiveUpEvent } from '../retry/events.js';
 import type { ShedEvent, ShedPressureErrorEvent } from '../shed/events.js';
 import type { TimeoutEvent, TimeoutLateEvent } from '../timeout/events.js';
@@ -61,6 +63,9 @@ export interface ResilienceEventMap {
   'circuit.ignored': CircuitIgnoredEvent;
   shed: ShedEvent;
   'shed.pressure-error': ShedPressureErrorEvent;
+  'bulkhead.rejected': BulkheadRejectedEvent;
+  'queue.dropped': QueueDroppedEvent;
+  'queue.rejected': QueueRejectedEvent;
 }
 
 /**

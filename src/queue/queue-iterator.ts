@@ -1,0 +1,45 @@
+/**
+ * Async iteration over a bounded queue.
+ *
+ * @internal
+ * @module
+ */
+import type { Queue } from './queue-core.js';
+import { iterationDone, type Consumer } from './waiters.js';
+
+/**
+ * An iterator that takes items as they arrive and ends once the queue is closed and empty.
+ * `return()` (a `break` out of `for await`) stops it: a `next()` still waiting resolves `done`
+ * and takes nothing.
+ *
+ * @internal
+ */
+export class QueueIterator<T> implements AsyncIterableIterator<T, undefined> {
+  finished = false;
+  /** The consumer of the last `next()` that had to wait. */
+  waiting: Consumer<T> | undefined = undefined;
+  readonly #queue: Queue<T>;
+  readonly #signal: AbortSignal | undefined;
+
+  constructor(queue: Queue<T>, signal: AbortSignal | undefined) {
+    this.#queue = queue;
+    this.#signal = signal;
+  }
+
+  next(): Promise<IteratorResult<T, undefined>> {
+    if (this.finished) return Promise.resolve(iterationDone);
+    return this.#queue.nextResult(this.#signal, this);
+  }
+
+  return(): Promise<IteratorResult<T, undefined>> {
+    this.finished = true;
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting !== undefined) this.#queue.cancelWaiting(waiting);
+    return Promise.resolve(iterationDone);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}

@@ -1,0 +1,52 @@
+/** Test helpers shared by the queue and bulkhead tests. */
+import { getEventListeners } from 'node:events';
+
+/** The observed state of a promise, updated as it settles (observing it also handles it). */
+export interface Tracked<T> {
+  state: 'pending' | 'fulfilled' | 'rejected';
+  value: T | undefined;
+  error: unknown;
+  readonly promise: Promise<T>;
+}
+
+export function track<T>(promise: Promise<T>): Tracked<T> {
+  const tracked: Tracked<T> = { state: 'pending', value: undefined, error: undefined, promise };
+  promise.then(
+    (value) => {
+      tracked.state = 'fulfilled';
+      tracked.value = value;
+    },
+    (error: unknown) => {
+      tracked.state = 'rejected';
+      tracked.error = error;
+    },
+  );
+  return tracked;
+}
+
+/** Lets every pending promise continuation run (one macrotask turn; no time passes). */
+export function tick(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** How many 'abort' listeners `signal` has. */
+export function abortListeners(signal: AbortSignal): number {
+  return getEventListeners(signal, 'abort').length;
+}
+
+/** A promise with its settle functions, for tasks a test finishes by hand. */
+export interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+export function deferred<T = void>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
