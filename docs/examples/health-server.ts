@@ -4,7 +4,7 @@
  *   PORT=3000 DATABASE_HOST=127.0.0.1 DATABASE_PORT=5432 node health-server.js
  *
  * - GET /livez     liveness: the process itself (never the database)
- * - GET /readyz    readiness: the critical dependencies, and 503 as soon as shutdown starts
+ * - GET /readyz    readiness: the critical dependencies; 503 until started and as soon as shutdown starts
  * - GET /startupz  startup: passes once the server listens
  * - GET /health    everything, for people and dashboards
  * - GET /orders    the service's own work

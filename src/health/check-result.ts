@@ -39,8 +39,19 @@ function invalid(what: string): Finding {
   return { status: 'fail', output: clip(`check returned ${what}; expected nothing, a boolean, 'pass' | 'warn' | 'fail', a finite number or { status, observedValue, observedUnit, output }`) };
 }
 
-/** Interprets a check's return value. */
+/**
+ * Interprets a check's return value. Never throws: a value that throws while it is read (a getter,
+ * a revoked proxy) is a `fail` that says so, like any other value of the wrong shape.
+ */
 export function interpret(value: unknown): Finding {
+  try {
+    return interpretValue(value);
+  } catch (error) {
+    return invalid(`a value that threw when read (${safeDescription(error)})`);
+  }
+}
+
+function interpretValue(value: unknown): Finding {
   if (value === undefined || value === true) return pass;
   if (value === false) return { status: 'fail', output: 'check returned false' };
   if (isStatus(value)) return value === 'pass' ? pass : { status: value, output: `check returned '${value}'` };
@@ -72,6 +83,15 @@ export function interpret(value: unknown): Finding {
 export function defaultErrorOutput(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return typeof error === 'string' ? error : `threw ${describeValue(error)}`;
+}
+
+/** `defaultErrorOutput(error)`, or a fixed text when even that throws (an error with a throwing `message` getter). */
+export function safeDescription(error: unknown): string {
+  try {
+    return defaultErrorOutput(error);
+  } catch {
+    return 'an error that cannot be described';
+  }
 }
 
 /** A finding for a check that threw, described by `describe` (which must not throw; if it does, a fixed text is used). */

@@ -1,6 +1,7 @@
 /**
  * One registered check: runs its function bounded by a timeout, caches the result, and never runs
- * it twice at once (single flight, including a run abandoned at its timeout that has not settled).
+ * it twice at once (single flight, including a run abandoned at its timeout that has not settled,
+ * until it is written off after `stuckLimitMs`).
  *
  * @internal
  * @module
@@ -9,6 +10,7 @@ import type { Clock } from '../clock/clock.js';
 import { Scope } from '../core/scope.js';
 import { TimeoutError } from '../timeout/timeout-error.js';
 import { interpret, thrown, type Finding } from './check-result.js';
+import { isThenable } from './thenable.js';
 import type { CheckContext, HealthCheckEntry, HealthStatus } from './types.js';
 
 /** Everything fixed about a check once it is registered. */
@@ -45,8 +47,13 @@ export interface RunnerHost {
 
 type MutableEntry = { -readonly [K in keyof HealthCheckEntry]: HealthCheckEntry[K] };
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+/**
+ * How long a run abandoned at its timeout may stay unsettled before it is written off and the
+ * check is started again: a run that never settles (a client that ignores its signal, such as
+ * node-postgres) must not fail the check for ever. At most one run per this bound piles up.
+ */
+export function stuckLimitMs(timeoutMs: number): number {
+  return Math.max(30_000, 10 * timeoutMs);
 }
 
 export class CheckRunner {
@@ -56,14 +63,16 @@ export class CheckRunner {
   last: Observation | undefined = undefined;
   /** Whether the check ever passed (for startup in `checks` mode). */
   passedOnce = false;
-  /** Invocations of the check function that have not settled: 0 or 1. */
+  /** Invocations of the check function that have not settled: 0 or 1, more only once stuck runs were written off. */
   running = 0;
   /** The round in progress, shared by every caller until it ends. */
   #round: Promise<Observation> | undefined = undefined;
-  /** When the running invocation started. */
+  /** When the latest invocation started. */
   #startedAt = 0;
-  /** Set when the running invocation was abandoned at its timeout and has not settled since. */
+  /** Set when the latest invocation was abandoned at its timeout and has not settled since. */
   #abandoned = false;
+  /** Counts invocations, so that an earlier one settling late does not clear the latest one's state. */
+  #generation = 0;
 
   constructor(spec: CheckSpec, host: RunnerHost) {
     this.spec = spec;
@@ -77,9 +86,9 @@ export class CheckRunner {
     const now = this.host.clock.now();
     const last = this.last;
     if (last !== undefined && now - last.at < this.spec.cacheMs) return Promise.resolve(last);
-    if (this.#abandoned) {
+    const stuck = now - this.#startedAt;
+    if (this.#abandoned && stuck < stuckLimitMs(this.spec.timeoutMs)) {
       // Starting again would pile probes up on a dependency that already does not answer.
-      const stuck = now - this.#startedAt;
       const output = `not started again: its previous run is still running after ${round2(stuck)} ms (timeout ${this.spec.timeoutMs} ms)`;
       return Promise.resolve(this.#record({ status: 'fail', output }, this.#startedAt));
     }
@@ -87,29 +96,31 @@ export class CheckRunner {
   }
 
   #run(start: number): Promise<Observation> {
-    const host = this.host;
     const scope = new Scope(1);
     let value: unknown;
     try {
       value = this.spec.fn(scope);
+      if (!isThenable(value)) return Promise.resolve(this.#record(interpret(value), start));
     } catch (error) {
+      // The check threw, or its value's `then` getter did.
       return Promise.resolve(this.#record(this.#thrown(error), start));
     }
-    if (!isThenable(value)) return Promise.resolve(this.#record(interpret(value), start));
-
-    const clock = host.clock;
+    const clock = this.host.clock;
     const timeoutMs = this.spec.timeoutMs;
+    const generation = ++this.#generation;
     this.running++;
     this.#startedAt = start;
+    this.#abandoned = false;
     let open = true; // the round has not ended (by the check's outcome or its timeout)
     let finished = false; // the invocation has settled (a misbehaving thenable may call back twice)
     let timer: unknown = undefined;
+    const thenable = value;
     const round = new Promise<Observation>((resolve) => {
       const settle = (finding: Finding): void => {
         if (finished) return;
         finished = true;
         this.running--;
-        this.#abandoned = false;
+        if (generation === this.#generation) this.#abandoned = false;
         if (!open) return; // abandoned at the timeout, which was already reported
         open = false;
         clock.clearTimeout(timer);
@@ -125,7 +136,7 @@ export class CheckRunner {
         scope.abort(new TimeoutError(timeoutMs, { message: `Health check '${this.spec.name}' timed out after ${timeoutMs} ms` }));
       }, timeoutMs - (clock.now() - start));
       try {
-        value.then(
+        thenable.then(
           (result) => settle(interpret(result)),
           (error: unknown) => settle(this.#thrown(error)),
         );
@@ -141,6 +152,7 @@ export class CheckRunner {
     return thrown(error, (e) => this.host.describeError(e));
   }
 
+  /** Makes the observation, remembers it and tells the host. Never throws: the round it ends must resolve. */
   #record(finding: Finding, start: number): Observation {
     const spec = this.spec;
     const host = this.host;
@@ -164,7 +176,11 @@ export class CheckRunner {
     const previous = this.last?.status;
     this.last = observation;
     if (finding.status === 'pass') this.passedOnce = true;
-    host.observed(this, previous);
+    try {
+      host.observed(this, previous);
+    } catch (error) {
+      console.error(`crackstop: health check '${spec.name}': reporting its result failed:`, error);
+    }
     return observation;
   }
 }

@@ -1,31 +1,41 @@
 /**
- * Built-in checks for crackstop's own policies, defined against small structural interfaces (the
+ * Built-in checks for resilience components, defined against small structural interfaces (the
  * seams) so that any object with the same shape can be registered: a circuit breaker, a bulkhead
- * and a load shedder.
+ * and a load shedder (crackstop's `circuitBreaker()`, `bulkhead()` and `loadShedder()` fit as
+ * they are).
  *
  * @module
  */
+import type { CircuitState } from '../circuit-breaker/options.js';
+import type { CheckSpec } from './check-runner.js';
 import type { CheckResult, HealthStatus } from './types.js';
 
 /**
- * What the health check reads from a circuit breaker (crackstop's `circuitBreaker()` has it).
+ * What the health check reads from a circuit breaker: its `state`. crackstop's `circuitBreaker()`
+ * fits as it is (reading its `state` also moves an open circuit whose `openMs` has passed to
+ * `half-open`, so the entry is right at any time); any object with a `state` of the same values
+ * can be registered too.
  *
  * @example
  * ```ts
- * import type { BreakerLike } from 'crackstop';
+ * import { circuitBreaker, healthCheck, type BreakerLike } from 'crackstop';
  *
+ * const payments: BreakerLike = circuitBreaker({ name: 'payments' });
  * const alwaysClosed: BreakerLike = { state: 'closed' };
+ * healthCheck().addBreaker('payments', payments).addBreaker('legacy', alwaysClosed);
  * ```
  */
 export interface BreakerLike {
-  readonly state: 'closed' | 'open' | 'half-open' | 'isolated';
+  readonly state: CircuitState;
 }
 
 /**
  * Something that takes part in a drain (lame-duck mode): `drain()` is called once, when the
- * drain's grace period is over, and from then on it refuses new work with its own typed error
- * while the work it already accepted (running or queued) goes on. Its return value is ignored (a
- * returned promise that rejects is observed, never unhandled).
+ * drain's grace period is over, and from then on it should refuse new work with its own typed
+ * error while the work it already accepted (running or queued) goes on. Its return value is
+ * ignored (a returned promise that rejects is observed, never unhandled). Optional: a component
+ * without `drain()` is only read. crackstop's `bulkhead()` and `loadShedder()` have one: they then
+ * refuse every new call with `BulkheadRejectedError` or `LoadShedError` (reason `'draining'`).
  *
  * @example
  * ```ts
@@ -40,14 +50,18 @@ export interface Drainable {
 }
 
 /**
- * What the health check reads from a bulkhead (crackstop's `bulkhead()` has it): its in-flight
- * work is `active + queued`.
+ * What the health check reads from a bulkhead: `active / limit` is its saturation, `active +
+ * queued` its in-flight work for a drain, and its optional `drain()` is how a drain tells it to
+ * refuse new work. crackstop's `bulkhead()` fits as it is; the seam is structural, so any object
+ * with these fields (a connection pool's counters, say) can be registered too.
  *
  * @example
  * ```ts
- * import type { BulkheadLike } from 'crackstop';
+ * import { bulkhead, healthCheck, type BulkheadLike } from 'crackstop';
  *
+ * const payments: BulkheadLike = bulkhead({ limit: 10, queue: { capacity: 20 } });
  * const pool: BulkheadLike = { active: 3, queued: 0, limit: 10 };
+ * healthCheck().addBulkhead('payments', payments).addBulkhead('db-pool', pool);
  * ```
  */
 export interface BulkheadLike extends Drainable {
@@ -57,15 +71,18 @@ export interface BulkheadLike extends Drainable {
 }
 
 /**
- * What the health check reads from a load shedder (crackstop's `loadShedder()` has it):
- * `pressure()` in [0, 1] and `isOverloaded()`. If it also has a numeric `inFlight`, that counts
- * towards the drain's in-flight work.
+ * What the health check reads from a load shedder: `pressure()` in [0, 1] and `isOverloaded()`;
+ * if it has a numeric `inFlight`, that count is in-flight work for a drain, and its optional
+ * `drain()` is how a drain tells it to refuse new work. crackstop's `loadShedder()` fits as it is
+ * (all four are used).
  *
  * @example
  * ```ts
- * import type { ShedderLike } from 'crackstop';
+ * import { healthCheck, loadShedder, type ShedderLike } from 'crackstop';
  *
+ * const admission: ShedderLike = loadShedder({ maxInFlight: 100 });
  * const idle: ShedderLike = { pressure: () => 0, isOverloaded: () => false };
+ * healthCheck().addShedder('admission', admission).addShedder('batch', idle);
  * ```
  */
 export interface ShedderLike extends Drainable {
@@ -136,6 +153,12 @@ export function pressureCheck(probe: () => number, failAt: number, describe: (er
     if (value < failAt) return { observedValue, observedUnit: 'percent' };
     return { status: 'fail', observedValue, observedUnit: 'percent', output: `process pressure ${observedValue}% >= ${percent(failAt)}%` };
   };
+}
+
+/** The spec of the process's own pressure check (`process:pressure`, critical, never cached). */
+export function pressureSpec(probe: () => number, failAt: number, timeoutMs: number, describe: (error: unknown) => string): CheckSpec {
+  const fn = pressureCheck(probe, failAt, describe);
+  return { name: 'process', key: 'process:pressure', measurement: 'pressure', fn, critical: true, timeoutMs, cacheMs: 0, componentType: 'system', componentId: undefined };
 }
 
 /** Checks that a registered component has the properties and methods the health check reads. */

@@ -8,6 +8,7 @@
  */
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import { checkOptions, optionalNumber } from '../core/validate.js';
+import { isThenable } from './thenable.js';
 
 /**
  * Options of `drain()`.
@@ -136,16 +137,42 @@ export class Drainer {
     if (this.phase === 'refusing' || this.phase === 'done') this.#tell(source);
   }
 
-  track(work: PromiseLike<unknown>): void {
+  /** One more piece of work in flight. */
+  begin(): void {
     this.tracked++;
+  }
+
+  /** One piece of work finished (ignored when nothing is in flight, so the count never goes negative). */
+  end(): void {
+    if (this.tracked === 0) return;
+    this.tracked--;
+    if (this.phase === 'grace' || this.phase === 'refusing') {
+      this.#settledDuring++;
+      this.#check();
+    }
+  }
+
+  /**
+   * Counts `work` until it settles. A thenable that calls back twice ends once; one whose `then()`
+   * throws is not counted (unless it called back first), and the error goes to the caller.
+   */
+  track(work: PromiseLike<unknown>): void {
+    let ended = false;
     const done = (): void => {
-      this.tracked--;
-      if (this.phase === 'grace' || this.phase === 'refusing') {
-        this.#settledDuring++;
-        this.#check();
-      }
+      if (ended) return;
+      ended = true;
+      this.end();
     };
-    work.then(done, done);
+    this.begin();
+    try {
+      work.then(done, done);
+    } catch (error) {
+      if (!ended) {
+        ended = true;
+        this.tracked--; // never counted: not "completed" either
+      }
+      throw error;
+    }
   }
 
   /** Starts the drain (idempotent: later calls get the first drain's promise). */
@@ -189,9 +216,7 @@ export class Drainer {
     if (source.drain === undefined) return;
     try {
       const result = source.drain();
-      if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-        (result as PromiseLike<unknown>).then(undefined, (error: unknown) => this.host.drainError(source.label, error));
-      }
+      if (isThenable(result)) result.then(undefined, (error: unknown) => this.host.drainError(source.label, error));
     } catch (error) {
       this.host.drainError(source.label, error);
     }

@@ -10,8 +10,9 @@ import type { HealthStatus } from './types.js';
  * A check's status, or the overall status, changed. For a check, `check` is its name and the
  * event comes when a run of the check gives a different status than the run before (the first
  * run of a check has `from: undefined`). For the overall status (no `check`), the status is that
- * of the full report computed from the latest result of every check and the lifecycle (drain)
- * state; it is re-evaluated whenever a check finishes, a view is asked for, or drain starts.
+ * of the full report computed from the latest result of every check and the lifecycle state; it
+ * is re-evaluated once a view has all its results (never half-way through one), at
+ * `markStarted()`, and when a drain starts or ends.
  *
  * @example
  * ```ts

@@ -9,13 +9,13 @@ import { wallClockNow } from '../clock/wall-clock.js';
 import { describeValue } from '../core/validate.js';
 import { createEventHub, type EventHub } from '../events/event-hub.js';
 import { defaultErrorOutput } from './check-result.js';
-import { CheckRunner, type CheckSpec, type Observation, type RunnerHost } from './check-runner.js';
+import { CheckRunner, type CheckSpec, type RunnerHost } from './check-runner.js';
 import {
   breakerCheck,
   bulkheadCheck,
   checkComponent,
   drainOf,
-  pressureCheck,
+  pressureSpec,
   shedderCheck,
   type BreakerLike,
   type BulkheadLike,
@@ -23,7 +23,7 @@ import {
 } from './components.js';
 import { Drainer, type DrainHost, type DrainOptions, type DrainSummary } from './drain.js';
 import type { Health, LifecycleState } from './health.js';
-import { buildReport, lifecycleEntry, lifecycleKey, summarize, type Item, type Life, type Metadata, type View } from './report.js';
+import { buildReport, failedReport, lifecycleEntry, type Life, type Metadata, type View } from './report.js';
 import {
   checkName,
   resolveCheckOptions,
@@ -36,6 +36,8 @@ import {
   type HealthCheckOptions,
   type ShedderCheckOptions,
 } from './options.js';
+import { StatusEvents } from './status-events.js';
+import { isThenable } from './thenable.js';
 import type { CheckContext, HealthCheckFunction, HealthReport, HealthStatus } from './types.js';
 
 const where = 'healthCheck()';
@@ -54,8 +56,8 @@ class HealthBuilder implements Health, RunnerHost, DrainHost {
   readonly #names: Set<string> = new Set();
   readonly #pressure: CheckRunner | undefined;
   readonly #drainer: Drainer;
+  readonly #status: StatusEvents;
   #started = false;
-  #overall: HealthStatus | undefined = undefined;
 
   constructor(options: HealthCheckOptions | undefined) {
     const resolved = resolveHealthOptions(where, options);
@@ -68,23 +70,10 @@ class HealthBuilder implements Health, RunnerHost, DrainHost {
     this.#startupMode = resolved.startup;
     this.#errorOutput = resolved.errorOutput ?? defaultErrorOutput;
     this.#wallClock = resolved.wallClock ?? wallClockNow;
-    this.#pressure = resolved.pressure === undefined ? undefined : this.#pressureRunner(resolved.pressure, resolved.pressureFailAt);
+    const { pressure, pressureFailAt } = resolved;
+    this.#pressure = pressure === undefined ? undefined : new CheckRunner(pressureSpec(pressure, pressureFailAt, this.#timeoutMs, (e) => this.describeError(e)), this);
     this.#drainer = new Drainer(this);
-  }
-
-  #pressureRunner(probe: () => number, failAt: number): CheckRunner {
-    const spec: CheckSpec = {
-      name: 'process',
-      key: 'process:pressure',
-      measurement: 'pressure',
-      fn: pressureCheck(probe, failAt, (error) => this.describeError(error)),
-      critical: true,
-      timeoutMs: this.#timeoutMs,
-      cacheMs: 0,
-      componentType: 'system',
-      componentId: undefined,
-    };
-    return new CheckRunner(spec, this);
+    this.#status = new StatusEvents(this.name, this.clock, this.events);
   }
 
   // --- registration -------------------------------------------------------------------------
@@ -174,11 +163,10 @@ class HealthBuilder implements Health, RunnerHost, DrainHost {
       const observations = await Promise.all(runners.map((runner) => runner.observe()));
       const life = lifecycleEntry(view, this.#life(), this.wallTime());
       const report = buildReport(this.metadata, runners, observations, life);
-      this.#updateOverall();
+      this.#updateOverall(); // once every result of the view is in, never half-way
       return report;
     } catch (error) {
-      // Only a bug in crackstop (or a clock that throws) gets here: still answer, never throw.
-      return { status: 'fail', output: `health report failed: ${defaultErrorOutput(error)}`, checks: {} };
+      return failedReport(error); // still answer, never throw
     }
   }
 
@@ -197,7 +185,9 @@ class HealthBuilder implements Health, RunnerHost, DrainHost {
   }
 
   markStarted(): void {
+    if (this.#started) return;
     this.#started = true;
+    this.#updateOverall();
   }
 
   get state(): LifecycleState {
@@ -216,11 +206,17 @@ class HealthBuilder implements Health, RunnerHost, DrainHost {
   }
 
   track<P extends PromiseLike<unknown>>(work: P): P {
-    if ((typeof work !== 'object' && typeof work !== 'function') || work === null || typeof work.then !== 'function') {
-      throw new TypeError(`${where}.track(): \`work\` must be a promise, got ${typeof work}`);
-    }
+    if (!isThenable(work)) throw new TypeError(`${where}.track(): \`work\` must be a promise, got ${describeValue(work)}`);
     this.#drainer.track(work);
     return work;
+  }
+
+  beginWork(): void {
+    this.#drainer.begin();
+  }
+
+  endWork(): void {
+    this.#drainer.end();
   }
 
   drain(options?: DrainOptions): Promise<DrainSummary> {
@@ -244,52 +240,31 @@ class HealthBuilder implements Health, RunnerHost, DrainHost {
   }
 
   observed(runner: CheckRunner, previous: HealthStatus | undefined): void {
-    const last = runner.last as Observation;
-    if (last.status !== previous) this.#changed(runner.spec.name, previous, last.status, last.entry.output);
-    this.#updateOverall();
+    const last = runner.last;
+    if (last !== undefined) this.#status.checkObserved(runner.spec.name, previous, last.status, last.entry.output);
   }
 
   drainEvent(phase: 'start' | 'refuse' | 'end', inFlight: number, completed: number, timedOut: boolean): void {
-    const events = this.events;
     if (phase === 'end') this.#updateOverall();
-    if (!events.hasListeners('health.drain')) return;
-    events.emit({ type: 'health.drain', kind: 'health', name: this.name, time: this.clock.now(), phase, inFlight, completed, stillRunning: inFlight, timedOut });
+    this.#status.drain(phase, inFlight, completed, timedOut);
   }
 
   drainError(label: string, error: unknown): void {
-    console.error(`crackstop: health check '${this.name}': drain() of '${label}' failed:`, error);
+    this.#status.reportError(`drain() of '${label}' failed`, error);
   }
 
   /** Re-evaluates the overall status (the full report's, from the latest results) and reports a change. */
   #updateOverall(): void {
-    const items: Item[] = [];
-    for (const runner of this.#runners) {
-      const last = runner.last;
-      if (last !== undefined) items.push({ key: runner.spec.key, status: last.status, critical: runner.spec.critical });
-    }
-    const pressure = this.#pressure?.last;
-    if (pressure !== undefined) items.push({ key: 'process:pressure', status: pressure.status, critical: true });
-    items.push({ key: lifecycleKey, status: lifecycleEntry('report', this.#life(), '').status, critical: true });
-    const { status, output } = summarize(items);
-    const previous = this.#overall;
-    if (status === previous) return;
-    this.#overall = status;
-    this.#changed(undefined, previous, status, output);
-  }
-
-  #changed(check: string | undefined, from: HealthStatus | undefined, to: HealthStatus, output: string | undefined): void {
-    const events = this.events;
-    if (!events.hasListeners('health.changed')) return;
-    const base = { type: 'health.changed', kind: 'health', name: this.name, time: this.clock.now(), from, to } as const;
-    events.emit({ ...base, ...(check === undefined ? {} : { check }), ...(output === undefined ? {} : { output }) });
+    this.#status.updateOverall(this.#runners, this.#pressure, lifecycleEntry('report', this.#life(), '').status);
   }
 }
 
 /**
- * Creates a health check builder: register dependency checks with `add()` (and crackstop's own
- * breakers, bulkheads and shedders), then serve `liveness()`, `readiness()`, `startup()` and the
- * full `report()` as `application/health+json` (see `healthHandler` in `crackstop/node`), and
- * `drain()` on shutdown. Nothing runs in the background: checks run when a view is asked for.
+ * Creates a health check builder: register dependency checks with `add()` (and circuit breakers,
+ * bulkheads and load shedders with `addBreaker()`, `addBulkhead()`, `addShedder()`), then serve
+ * `liveness()`, `readiness()`, `startup()` and the full `report()` as `application/health+json`
+ * (see `healthHandler` in `crackstop/node`), and `drain()` on shutdown. Nothing runs in the
+ * background: checks run when a view is asked for.
  *
  * @throws TypeError or RangeError when an option is invalid.
  *

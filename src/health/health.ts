@@ -11,9 +11,9 @@ import type { AddCheckOptions, BreakerCheckOptions, BulkheadCheckOptions, Shedde
 import type { HealthCheckFunction, HealthReport } from './types.js';
 
 /**
- * Where the service is in its life: `starting` until started (see the `startup` option),
- * `running`, `draining` from `drain()` until in-flight work reaches zero or the deadline, then
- * `drained`.
+ * Where the service is in its life: `starting` until started (see the `startup` option; readiness
+ * fails meanwhile), `running`, `draining` from `drain()` until in-flight work reaches zero or the
+ * deadline, then `drained`.
  *
  * @example
  * ```ts
@@ -52,21 +52,27 @@ export interface Health {
    * Registers a dependency check (see `CheckReturn` for what it may return). Checks run in
    * parallel, each bounded by its timeout, with its result reused for `cacheMs`; a check is never
    * run twice at once, not even when an earlier run was abandoned at its timeout and is still
-   * running (it is then reported `fail` without being started again).
+   * running (it is then reported `fail` without being started again), until that run has been
+   * stuck for `max(30 s, 10 × timeoutMs)`: it is then written off and the check started anew.
    *
    * @throws TypeError or RangeError when the name is taken or invalid, or an option is invalid.
    */
   add(name: string, check: HealthCheckFunction, options?: AddCheckOptions): Health;
-  /** Registers a circuit breaker: closed passes, half-open warns, open and isolated give `whenOpen`. */
+  /**
+   * Registers a circuit breaker (crackstop's `circuitBreaker()`, or anything with its `state`):
+   * closed passes, half-open warns, open and isolated give `whenOpen`.
+   */
   addBreaker(name: string, breaker: BreakerLike, options?: BreakerCheckOptions): Health;
   /**
-   * Registers a bulkhead: the share of its limit in use is the observed value (`name:saturation`,
-   * in percent); its `active + queued` count as in-flight work for `drain()`, which calls its
-   * `drain()` (if it has one) so that it refuses new work.
+   * Registers a bulkhead (crackstop's `bulkhead()`, or anything with `active`, `queued`, `limit`):
+   * the share of its limit in use is the observed value (`name:saturation`, in percent); its
+   * `active + queued` count as in-flight work for `drain()`, which calls its `drain()` (if it has
+   * one) so that it refuses new work.
    */
   addBulkhead(name: string, bulkhead: BulkheadLike, options?: BulkheadCheckOptions): Health;
   /**
-   * Registers a load shedder: its pressure is the observed value (`name:pressure`, in percent),
+   * Registers a load shedder (crackstop's `loadShedder()`, or anything with `pressure()` and
+   * `isOverloaded()`): its pressure is the observed value (`name:pressure`, in percent),
    * `whenOverloaded` while it sheds; its `inFlight` (if it has one) counts as in-flight work for
    * `drain()`, which calls its `drain()` (if it has one) so that it refuses new work.
    */
@@ -79,18 +85,24 @@ export interface Health {
    * `pressure` probe reaches `pressureFailAt`, or when a drain has outlasted its deadline.
    */
   liveness(): Promise<HealthReport>;
-  /** Whether to send traffic here: the critical checks, and `fail` as soon as a drain starts. */
+  /**
+   * Whether to send traffic here: the critical checks, and `fail` until started (see the
+   * `startup` option) and as soon as a drain starts.
+   */
   readiness(): Promise<HealthReport>;
   /** Whether the service has started: see the `startup` option. Once passed, it stays passed. */
   startup(): Promise<HealthReport>;
 
-  /** Marks the service started (whatever the `startup` mode). */
+  /** Marks the service started (whatever the `startup` mode): startup and readiness stop failing for it. */
   markStarted(): void;
   /** Whether the service has started. */
   readonly started: boolean;
   /** Where the service is in its life. */
   readonly state: LifecycleState;
-  /** Work in flight: tracked promises plus the in-flight counts of registered components. */
+  /**
+   * Work in flight: tracked promises, `beginWork()`s not yet ended, and the in-flight counts of
+   * registered components (a request that holds a bulkhead permit counts in both).
+   */
   readonly inFlight: number;
 
   /**
@@ -100,6 +112,17 @@ export interface Health {
    * @throws TypeError when `work` is not a promise (or thenable).
    */
   track<P extends PromiseLike<unknown>>(work: P): P;
+  /**
+   * Counts one piece of work as in flight until its `endWork()`: `track()` without a promise, for
+   * hot paths that should not allocate (`gracefulShutdown()` counts HTTP requests this way). Call
+   * `endWork()` exactly once for each `beginWork()`, however the work ends.
+   */
+  beginWork(): void;
+  /**
+   * Ends one piece of work counted by `beginWork()`. With nothing in flight it does nothing (the
+   * count never goes below zero).
+   */
+  endWork(): void;
   /**
    * Starts lame-duck mode: readiness fails at once; after `graceMs`, registered bulkheads and
    * shedders are told to refuse new work (their `drain()`); resolves when in-flight work reaches

@@ -5,6 +5,7 @@
  * @module
  */
 import { aggregate, type Contribution } from './aggregate.js';
+import { clip, safeDescription } from './check-result.js';
 import type { CheckRunner, Observation } from './check-runner.js';
 import type { LifecycleState } from './health.js';
 import type { HealthCheckEntry, HealthReport, HealthStatus } from './types.js';
@@ -31,27 +32,38 @@ function entry(state: LifecycleState, status: HealthStatus, time: string, output
     : { componentType: 'system', observedValue: state, status, time, output };
 }
 
+/** What a service that has not started yet waits for. */
+function waitingFor(life: Life): string {
+  const waiting = life.waitingFor;
+  return waiting === undefined ? 'markStarted()' : `a first pass of ${waiting.join(', ')}`;
+}
+
 /**
  * The lifecycle entry of a view: liveness fails only when a drain has outlasted its deadline;
- * readiness and the full report fail from the start of a drain; startup fails until started.
+ * readiness and the full report fail until started and from the start of a drain; startup fails
+ * until started.
  */
 export function lifecycleEntry(view: View, life: Life, time: string): HealthCheckEntry {
   const { state } = life;
-  const draining = state === 'draining' || state === 'drained';
   switch (view) {
     case 'liveness': {
-      const late = draining && life.drainElapsedMs >= life.deadlineMs;
+      const late = (state === 'draining' || state === 'drained') && life.drainElapsedMs >= life.deadlineMs;
       const output = `shutting down for ${Math.round(life.drainElapsedMs)} ms, past its ${life.deadlineMs} ms deadline`;
       return entry(state, late ? 'fail' : 'pass', time, output);
     }
-    case 'startup': {
-      if (state !== 'starting') return entry(state, 'pass', time, '');
-      const waiting = life.waitingFor;
-      const output = waiting === undefined ? 'not started: waiting for markStarted()' : `not started: waiting for a first pass of ${waiting.join(', ')}`;
-      return entry(state, 'fail', time, output);
-    }
+    case 'startup':
+      return state === 'starting' ? entry(state, 'fail', time, `not started: waiting for ${waitingFor(life)}`) : entry(state, 'pass', time, '');
     default:
-      return entry(state, draining ? 'fail' : 'pass', time, state === 'drained' ? 'drained: shutting down' : 'draining: shutting down, not taking new work');
+      switch (state) {
+        case 'running':
+          return entry(state, 'pass', time, '');
+        case 'starting':
+          return entry(state, 'fail', time, `not started yet: not taking traffic (waiting for ${waitingFor(life)})`);
+        case 'draining':
+          return entry(state, 'fail', time, 'draining: shutting down, not taking new work');
+        default:
+          return entry(state, 'fail', time, 'drained: shutting down');
+      }
   }
 }
 
@@ -82,6 +94,11 @@ export interface Metadata {
   readonly releaseId: string | undefined;
   readonly serviceId: string | undefined;
   readonly description: string | undefined;
+}
+
+/** The document answered when building a report failed: only a bug in crackstop, or a clock that throws, gets there. */
+export function failedReport(error: unknown): HealthReport {
+  return { status: 'fail', output: clip(`health report failed: ${safeDescription(error)}`), checks: {} };
 }
 
 /** Builds a report from the observations of `runners` (same order) and the lifecycle entry. */

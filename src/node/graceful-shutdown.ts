@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { constants } from 'node:os';
+import type { Duplex } from 'node:stream';
 import type { TimerHandle } from '../clock/clock.js';
 import { checkOptions, describeValue, optionalNumber } from '../core/validate.js';
 import type { DrainSummary } from '../health/drain.js';
@@ -28,7 +29,9 @@ export interface ShutdownServer {
   closeIdleConnections(): void;
   closeAllConnections(): void;
   prependListener(event: 'request', listener: (request: IncomingMessage, response: ServerResponse) => void): unknown;
+  on(event: 'connection', listener: (socket: Duplex) => void): unknown;
   removeListener(event: 'request', listener: (request: IncomingMessage, response: ServerResponse) => void): unknown;
+  removeListener(event: 'connection', listener: (socket: Duplex) => void): unknown;
 }
 
 /**
@@ -38,25 +41,27 @@ export interface ShutdownServer {
  * ```ts
  * import type { GracefulShutdownOptions } from 'crackstop/node';
  *
- * // Kubernetes: readiness periodSeconds 5 × failureThreshold 1, terminationGracePeriodSeconds 30.
- * const options: GracefulShutdownOptions = { readinessGraceMs: 5_000, deadlineMs: 25_000 };
+ * // Kubernetes: readiness periodSeconds 5 × failureThreshold 1 = 5 s to notice, plus a few seconds
+ * // for endpoints to update; terminationGracePeriodSeconds 30 > deadlineMs.
+ * const options: GracefulShutdownOptions = { readinessGraceMs: 10_000, deadlineMs: 25_000 };
  * ```
  */
 export interface GracefulShutdownOptions {
-  /** The signals that start the shutdown. @defaultValue `['SIGTERM', 'SIGINT']` */
+  /** The signals that start the shutdown (not `SIGKILL` or `SIGSTOP`, which cannot be caught). @defaultValue `['SIGTERM', 'SIGINT']` */
   readonly signals?: readonly NodeJS.Signals[];
   /**
    * How long readiness fails before the server stops accepting connections, so that load
-   * balancers stop routing here first (Kubernetes: the readiness probe's `periodSeconds ×
-   * failureThreshold`, plus endpoint propagation).
+   * balancers stop routing here first: longer than the readiness probe's `periodSeconds ×
+   * failureThreshold`, plus a few seconds for endpoints and load balancers to update.
    *
    * @defaultValue 5000 when running in Kubernetes (`KUBERNETES_SERVICE_HOST` is set), else 0
    */
   readonly readinessGraceMs?: number;
   /**
-   * The whole shutdown's budget, from the signal, in milliseconds: in-flight work still running
-   * then is cut (its connections are destroyed) and reported. Keep it below Kubernetes'
-   * `terminationGracePeriodSeconds` (30 s by default). `>= readinessGraceMs`.
+   * The whole shutdown's budget, from the signal, in milliseconds: connections still open then
+   * are destroyed (upgraded ones, such as WebSockets, too) and the work still running is
+   * reported. Keep it below Kubernetes' `terminationGracePeriodSeconds` (30 s by default).
+   * `>= readinessGraceMs`.
    *
    * @defaultValue 25000
    */
@@ -64,8 +69,12 @@ export interface GracefulShutdownOptions {
 }
 
 /**
- * How a shutdown went: the drain's summary (in-flight HTTP requests are tracked automatically),
- * the signal, and whether the server closed before the deadline.
+ * How a shutdown went, from the signal to the end (the server closed, or the deadline): HTTP
+ * requests are counted automatically, with `track()`ed work and registered components.
+ * `completed` counts what finished since the signal (a request that came on a kept-alive
+ * connection after the drain ended too); `stillRunning` what was in flight at the end (cut at the
+ * deadline); `timedOut` is true when the deadline came first, with work still running or
+ * connections still open.
  *
  * @example
  * ```ts
@@ -83,7 +92,8 @@ export interface ShutdownSummary extends DrainSummary {
 
 /**
  * The handle of an installed graceful shutdown. Calling it removes the signal listeners (the
- * default signal behaviour comes back); a shutdown already started goes on.
+ * default signal behaviour comes back); a shutdown already started goes on. A finished shutdown
+ * removes its listeners by itself.
  *
  * @example
  * ```ts
@@ -107,6 +117,8 @@ export interface ShutdownHandle {
 const where = 'gracefulShutdown()';
 /** How often idle keep-alive sockets are closed while the server drains. */
 const sweepMs = 100;
+/** Signals a process cannot catch. */
+const uncatchable: readonly string[] = ['SIGKILL', 'SIGSTOP'];
 
 function resolveSignals(value: unknown): readonly NodeJS.Signals[] {
   if (value === undefined) return ['SIGTERM', 'SIGINT'];
@@ -114,6 +126,8 @@ function resolveSignals(value: unknown): readonly NodeJS.Signals[] {
   if (!Array.isArray(value) || value.length === 0 || !value.every((s) => typeof s === 'string' && Object.hasOwn(known, s))) {
     throw new TypeError(`${where}: \`signals\` must be a non-empty array of signal names such as 'SIGTERM', got ${describeValue(value)}`);
   }
+  const uncaught = (value as string[]).find((s) => uncatchable.includes(s));
+  if (uncaught !== undefined) throw new RangeError(`${where}: \`signals\` must not include ${describeValue(uncaught)}: SIGKILL and SIGSTOP cannot be caught`);
   return [...new Set(value as NodeJS.Signals[])];
 }
 
@@ -122,14 +136,16 @@ function resolveSignals(value: unknown): readonly NodeJS.Signals[] {
  *
  * 1. `health.drain()` starts: readiness fails at once (load balancers take the instance out);
  * 2. after `readinessGraceMs`, the server stops accepting connections, idle keep-alive sockets
- *    are closed, responses still to come carry `Connection: close`, and registered bulkheads and
- *    shedders refuse new work;
- * 3. in-flight requests (tracked automatically) and other tracked work finish, up to
- *    `deadlineMs` after the signal; connections still open then are destroyed and counted in
- *    `stillRunning`;
- * 4. `done` resolves with a summary. The process is not exited: the caller decides.
+ *    are closed (and busy ones as they go idle), responses still to come carry
+ *    `Connection: close`, and registered components with a `drain()` refuse new work;
+ * 3. in-flight requests (counted automatically) and other tracked work finish, up to
+ *    `deadlineMs` after the signal; connections still open then are destroyed (upgraded ones,
+ *    such as WebSockets, too) and the requests they carried counted in `stillRunning`;
+ * 4. `done` resolves with a summary, and the signal listeners are removed (a further signal has
+ *    its default effect). The process is not exited: the caller decides.
  *
- * Repeated signals are ignored while the shutdown runs. Timing uses `health.clock`.
+ * Repeated signals are ignored while the shutdown runs. Timing uses `health.clock`. Install it
+ * before the server listens, so that it sees every connection.
  *
  * @throws TypeError or RangeError when an option is invalid.
  *
@@ -143,19 +159,20 @@ function resolveSignals(value: unknown): readonly NodeJS.Signals[] {
  * const handleHealth = healthHandler(health);
  * const server = createServer((req, res) => {
  *   if (!handleHealth(req, res)) res.end('ok');
- * }).listen(3000, () => health.markStarted());
+ * });
  * const shutdown = gracefulShutdown(server, health, { readinessGraceMs: 5_000, deadlineMs: 25_000 });
  * shutdown.done.then((summary) => {
  *   console.log(`shut down: ${summary.completed} completed, ${summary.stillRunning} cut off`);
- *   process.exit(summary.stillRunning === 0 ? 0 : 1);
+ *   process.exitCode = summary.stillRunning === 0 ? 0 : 1;
  * });
+ * server.listen(3000, () => health.markStarted());
  * ```
  */
 export function gracefulShutdown(server: ShutdownServer, health: Health, options?: GracefulShutdownOptions): ShutdownHandle {
   if (typeof server !== 'object' || server === null || typeof server.closeIdleConnections !== 'function') {
     throw new TypeError(`${where}: \`server\` must be an http.Server or https.Server, got ${describeValue(server)}`);
   }
-  if (typeof health !== 'object' || health === null || typeof health.drain !== 'function') {
+  if (typeof health !== 'object' || health === null || typeof health.drain !== 'function' || typeof health.beginWork !== 'function') {
     throw new TypeError(`${where}: \`health\` must be a health check made by healthCheck(), got ${describeValue(health)}`);
   }
   const opts = checkOptions(where, options, ['signals', 'readinessGraceMs', 'deadlineMs']);
@@ -167,33 +184,49 @@ export function gracefulShutdown(server: ShutdownServer, health: Health, options
   if (graceMs > deadlineMs) throw new RangeError(`${where}: \`readinessGraceMs\` (${graceMs}) must be <= \`deadlineMs\` (${deadlineMs})`);
 
   const clock = health.clock;
+  let lameDuck = false; // past the grace period: responses still to come close their connection
+  let drainEnded = false;
+  let lateRequests = 0; // requests that came after the drain ended (on kept-alive connections)
+  // Per request: a counter and one shared listener, no allocation.
   const responses = new Set<ServerResponse>();
-  let lameDuck = false;
+  function onResponseClose(this: ServerResponse): void {
+    responses.delete(this);
+    health.endWork();
+  }
   const onRequest = (_request: IncomingMessage, response: ServerResponse): void => {
     responses.add(response);
+    health.beginWork();
+    if (drainEnded) lateRequests++;
     if (lameDuck && !response.headersSent) response.setHeader('connection', 'close');
-    health.track(
-      new Promise<void>((resolve) =>
-        response.once('close', () => {
-          responses.delete(response);
-          resolve();
-        }),
-      ),
-    );
+    response.on('close', onResponseClose);
   };
-  server.prependListener('request', onRequest);
+  // Every socket, so that the deadline ends upgraded ones too (closeAllConnections() no longer sees them).
+  const sockets = new Set<Duplex>();
+  function onSocketClose(this: Duplex): void {
+    sockets.delete(this);
+  }
+  const onConnection = (socket: Duplex): void => {
+    sockets.add(socket);
+    socket.on('close', onSocketClose);
+  };
 
   let resolveDone!: (summary: ShutdownSummary) => void;
   const done = new Promise<ShutdownSummary>((resolve) => (resolveDone = resolve));
   let running: Promise<ShutdownSummary> | undefined;
-  let disposed = false;
-
-  const wait = (ms: number): Promise<void> => new Promise((resolve) => clock.setTimeout(resolve, ms));
+  const start = (signal: string | undefined): Promise<ShutdownSummary> => (running ??= run(signal));
+  const onSignal = (signal: NodeJS.Signals): void => void start(signal);
+  const removeSignalListeners = (): void => {
+    for (const signal of signals) process.removeListener(signal, onSignal);
+  };
+  const removeServerListeners = (): void => {
+    server.removeListener('request', onRequest);
+    server.removeListener('connection', onConnection);
+  };
 
   const run = async (signal: string | undefined): Promise<ShutdownSummary> => {
-    const start = clock.now();
+    const started = clock.now();
     const drained = health.drain({ graceMs, deadlineMs });
-    if (graceMs > 0) await wait(graceMs);
+    if (graceMs > 0) await new Promise<void>((resolve) => clock.setTimeout(resolve, graceMs));
     lameDuck = true;
     for (const response of responses) if (!response.headersSent) response.setHeader('connection', 'close');
     let closed = false;
@@ -204,7 +237,8 @@ export function gracefulShutdown(server: ShutdownServer, health: Health, options
       });
     });
     server.closeIdleConnections();
-    // A busy keep-alive socket becomes idle when its response ends: keep sweeping until closed.
+    // A busy keep-alive socket (its response began before the lame-duck point, so it did not ask
+    // to close) becomes idle when its response ends: keep closing idle ones until closed.
     let sweeper: TimerHandle;
     const sweep = (): void => {
       server.closeIdleConnections();
@@ -212,27 +246,42 @@ export function gracefulShutdown(server: ShutdownServer, health: Health, options
     };
     sweeper = clock.setTimeout(sweep, sweepMs);
     const summary = await drained;
-    const remaining = deadlineMs - (clock.now() - start);
+    drainEnded = true;
+    // Requests may still come on kept-alive connections: wait for the server to close, up to the deadline.
     let deadline: TimerHandle;
+    const remaining = deadlineMs - (clock.now() - started);
     await Promise.race([serverClosed, new Promise<void>((resolve) => (deadline = clock.setTimeout(resolve, remaining)))]);
     clock.clearTimeout(deadline);
     clock.clearTimeout(sweeper);
-    if (!closed) server.closeAllConnections();
-    server.removeListener('request', onRequest);
-    const result: ShutdownSummary = { ...summary, durationMs: clock.now() - start, signal, serverClosed: closed };
+    const stillRunning = health.inFlight;
+    const completed = summary.completed + Math.max(0, summary.stillRunning + lateRequests - stillRunning);
+    if (!closed) {
+      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
+    }
+    removeServerListeners();
+    removeSignalListeners();
+    const timedOut = stillRunning > 0 || !closed;
+    const result: ShutdownSummary = { completed, stillRunning, timedOut, durationMs: clock.now() - started, signal, serverClosed: closed };
     resolveDone(result);
     return result;
   };
 
-  const start = (signal: string | undefined): Promise<ShutdownSummary> => (running ??= run(signal));
-  const onSignal = (signal: NodeJS.Signals): void => void start(signal);
-  for (const signal of signals) process.on(signal, onSignal);
+  try {
+    for (const signal of signals) process.on(signal, onSignal);
+  } catch (error) {
+    removeSignalListeners(); // none left behind
+    throw error;
+  }
+  server.prependListener('request', onRequest);
+  server.on('connection', onConnection);
 
+  let disposed = false;
   const dispose = (): void => {
     if (disposed) return;
     disposed = true;
-    for (const signal of signals) process.removeListener(signal, onSignal);
-    if (running === undefined) server.removeListener('request', onRequest);
+    removeSignalListeners();
+    if (running === undefined) removeServerListeners();
   };
   return Object.assign(dispose, { done, shutdown: (): Promise<ShutdownSummary> => start(undefined) });
 }

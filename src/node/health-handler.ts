@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkOptions, describeValue } from '../core/validate.js';
 import type { Health } from '../health/health.js';
+import { failedReport } from '../health/report.js';
 import type { HealthReport } from '../health/types.js';
 
 /**
@@ -82,20 +83,16 @@ function resolvePaths(paths: unknown): Map<string, ViewName> {
   return routes;
 }
 
-/** The document served when building the report itself failed (it never should). */
-function failure(error: unknown): HealthReport {
-  return { status: 'fail', output: `health report failed: ${error instanceof Error ? error.message : String(error)}`, checks: {} };
-}
-
 function send(request: IncomingMessage, response: ServerResponse, report: HealthReport): void {
   if (response.headersSent || response.destroyed || response.writableEnded) return; // the client went away, or someone else answered
   let body: string;
+  let status = report.status === 'fail' ? 503 : 200;
   try {
     body = JSON.stringify(report);
   } catch (error) {
-    body = JSON.stringify(failure(error));
+    body = JSON.stringify(failedReport(error)); // and a 503 to go with it, whatever the report said
+    status = 503;
   }
-  const status = report.status === 'fail' ? 503 : 200;
   response.writeHead(status, {
     'content-type': 'application/health+json',
     'cache-control': 'no-store',
@@ -152,11 +149,11 @@ export function healthHandler(health: Health, options?: HealthHandlerOptions): H
     try {
       pending = health[view]();
     } catch (error) {
-      pending = Promise.resolve(failure(error));
+      pending = Promise.resolve(failedReport(error));
     }
     pending.then(
       (report) => send(request, response, report),
-      (error: unknown) => send(request, response, failure(error)),
+      (error: unknown) => send(request, response, failedReport(error)),
     );
     return true;
   };

@@ -173,6 +173,64 @@ describe('healthCheck › drain (lame-duck mode)', () => {
     }
   });
 
+  it('track() counts a thenable that calls back twice once, and does not count one whose then() throws', async () => {
+    const clock = new ManualClock();
+    const health = healthCheck({ clock });
+    const twice: PromiseLike<void> = {
+      then(onFulfilled, onRejected) {
+        onFulfilled?.();
+        onRejected?.(new Error('and also failed'));
+        return Promise.resolve() as never;
+      },
+    };
+    const throwing = {
+      then() {
+        throw new Error('then() broke');
+      },
+    } as PromiseLike<void>;
+    const callsBackThenThrows = {
+      then(onFulfilled?: () => void) {
+        onFulfilled?.();
+        throw new Error('then() broke late');
+      },
+    } as PromiseLike<void>;
+    health.track(twice);
+    expect(health.inFlight).toBe(0);
+    expect(() => health.track(throwing)).toThrow('then() broke');
+    expect(health.inFlight).toBe(0);
+    expect(() => health.track(callsBackThenThrows)).toThrow('then() broke late');
+    expect(health.inFlight).toBe(0);
+    const work = deferred();
+    health.track(work.promise);
+    expect(health.inFlight).toBe(1); // only the real work
+    let summary: unknown;
+    void health.drain({ deadlineMs: 1_000 }).then((s) => (summary = s));
+    await clock.advance(10);
+    expect(summary).toBeUndefined(); // not ended early by the thenable that called back twice
+    work.resolve();
+    await clock.advance(0);
+    expect(summary).toEqual({ completed: 1, stillRunning: 0, timedOut: false, durationMs: 10 });
+  });
+
+  it('beginWork() and endWork() count work without a promise; an endWork() with nothing in flight does nothing', async () => {
+    const clock = new ManualClock();
+    const health = healthCheck({ clock });
+    health.endWork(); // nothing begun: ignored
+    health.beginWork();
+    health.beginWork();
+    health.track(Promise.resolve());
+    expect(health.inFlight).toBe(3);
+    await clock.advance(0);
+    expect(health.inFlight).toBe(2);
+    const drained = health.drain({ deadlineMs: 1_000 });
+    health.endWork();
+    await clock.advance(5);
+    health.endWork();
+    expect(await drained).toEqual({ completed: 2, stillRunning: 0, timedOut: false, durationMs: 5 });
+    health.endWork();
+    expect(health.inFlight).toBe(0);
+  });
+
   it('emits health.drain at start, refuse and end, and the overall status turns fail', async () => {
     const clock = new ManualClock();
     const events = createEventHub();
@@ -183,6 +241,7 @@ describe('healthCheck › drain (lame-duck mode)', () => {
       if (e.check === undefined) overall.push(`${e.from ?? '-'}>${e.to}`);
     });
     const health = healthCheck({ clock, events });
+    health.markStarted();
     await health.readiness();
     const work = deferred();
     health.track(work.promise);

@@ -4,10 +4,12 @@ import { ManualClock } from '../../src/testing.js';
 
 const epoch = Date.UTC(2026, 10, 22, 8, 0, 0);
 
+/** A started health check (readiness and the report fail while starting: see views.test.ts). */
 function setup(options: HealthCheckOptions = {}) {
   const clock = new ManualClock();
   const events = createEventHub();
   const health = healthCheck({ clock, events, wallClock: () => epoch + clock.now(), ...options });
+  health.markStarted();
   return { clock, events, health };
 }
 
@@ -26,7 +28,7 @@ describe('healthCheck › report', () => {
         'postgres:responseTime': [
           { componentId: 'pg-1', componentType: 'datastore', observedValue: 0, observedUnit: 'ms', status: 'pass', time: '2026-11-22T08:00:00.000Z' },
         ],
-        'lifecycle:state': [{ componentType: 'system', observedValue: 'starting', status: 'pass', time: '2026-11-22T08:00:00.000Z' }],
+        'lifecycle:state': [{ componentType: 'system', observedValue: 'running', status: 'pass', time: '2026-11-22T08:00:00.000Z' }],
       },
     });
     // Fields in the draft's order, output omitted on pass.
@@ -150,12 +152,15 @@ describe('healthCheck › report', () => {
 
 describe('healthCheck › health.changed events', () => {
   it('reports each check status change and each overall change, with from and to', async () => {
-    const { events, health } = setup({ name: 'orders-health' });
+    const clock = new ManualClock();
+    const events = createEventHub();
+    const health = healthCheck({ clock, events, name: 'orders-health' });
     const seen: HealthChangedEvent[] = [];
     events.on('health.changed', (e) => seen.push(e));
     let db: 'pass' | 'fail' = 'pass';
     health.add('db', () => db);
     health.add('cache', () => 'warn', { critical: false });
+    health.markStarted(); // evaluates the overall status: nothing ran yet, the lifecycle passes
     await health.report();
     await health.report(); // no change: no event
     db = 'fail';
@@ -163,9 +168,10 @@ describe('healthCheck › health.changed events', () => {
     db = 'pass';
     await health.report();
     const summary = seen.map((e) => `${e.check ?? 'overall'}:${e.from ?? '-'}>${e.to}`);
+    // The overall status is re-evaluated once a report has all its results, never half-way.
     expect(summary).toEqual([
-      'db:->pass',
       'overall:->pass',
+      'db:->pass',
       'cache:->warn',
       'overall:pass>warn',
       'db:pass>fail',
@@ -176,6 +182,28 @@ describe('healthCheck › health.changed events', () => {
     expect(seen.every((e) => e.kind === 'health' && e.name === 'orders-health' && e.type === 'health.changed')).toBe(true);
     expect(seen.find((e) => e.check === 'db' && e.to === 'fail')?.output).toBe("check returned 'fail'");
     expect(seen.find((e) => e.check === undefined && e.to === 'fail')?.output).toBe('failing: db:responseTime; warning: cache:responseTime');
+  });
+
+  it('the overall status does not flap inside one report: checks finishing one by one are not evaluated half-way', async () => {
+    const { clock, events, health } = setup();
+    const overall: string[] = [];
+    events.on('health.changed', (e) => {
+      if (e.check === undefined) overall.push(`${e.from ?? '-'}>${e.to}`);
+    });
+    let flip = false;
+    // Each report: one of the two critical checks fails, the other passes; `b` answers later.
+    health.add('a', () => flip);
+    health.add('b', async () => {
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, 10));
+      return !flip;
+    });
+    for (let i = 0; i < 4; i++) {
+      const pending = health.report();
+      await clock.advance(10);
+      expect((await pending).status).toBe('fail');
+      flip = !flip;
+    }
+    expect(overall).toEqual(['pass>fail']);
   });
 
   it('failure mode 34: a listener that throws on every event changes nothing, and the others still run', async () => {

@@ -74,6 +74,7 @@ describe('healthCheck › timeouts, parallelism, single flight, caching', () => 
       await new Promise<void>((resolve) => clock.setTimeout(resolve, 400));
       running--;
     });
+    health.markStarted();
     const reports = [health.report(), health.readiness(), health.report(), health.readiness()];
     await clock.advance(400);
     const results = await Promise.all(reports);
@@ -93,6 +94,7 @@ describe('healthCheck › timeouts, parallelism, single flight, caching', () => 
       calls++;
       return calls === 1 ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve();
     }, { timeoutMs: 100 });
+    health.markStarted();
     const first = health.report();
     await clock.advance(100);
     expect((await first).checks['db:responseTime']?.[0]?.output).toBe('timed out after 100 ms');
@@ -109,6 +111,54 @@ describe('healthCheck › timeouts, parallelism, single flight, caching', () => 
     const third = await health.report();
     expect(calls).toBe(2);
     expect(third.status).toBe('pass');
+  });
+
+  it('a run that never settles is written off after max(30 s, 10 × timeoutMs): the check starts again, and the late run changes nothing', async () => {
+    const clock = new ManualClock();
+    const releases: (() => void)[] = [];
+    // Runs 1 and 2 ignore their signal and hang (node-postgres ignores it); run 3 answers.
+    const health = healthCheck({ clock }).add('db', () => (releases.length < 2 ? new Promise<void>((resolve) => releases.push(resolve)) : true), { timeoutMs: 100 });
+    health.markStarted();
+    const output = async () => (await health.readiness()).checks['db:responseTime']?.[0]?.output;
+    const first = health.readiness();
+    await clock.advance(100);
+    expect((await first).status).toBe('fail');
+    await clock.advance(29_899); // 29,999 ms after the start of run 1
+    expect(await output()).toBe('not started again: its previous run is still running after 29999 ms (timeout 100 ms)');
+    expect(releases).toHaveLength(1);
+    await clock.advance(1); // 30,000 ms: written off, run 2 starts (and hangs too)
+    const second = health.readiness();
+    expect(releases).toHaveLength(2);
+    await clock.advance(100);
+    expect((await second).checks['db:responseTime']?.[0]?.output).toBe('timed out after 100 ms');
+    releases[0]?.(); // run 1 settles late: run 2 is still the one stuck
+    await clock.advance(100);
+    expect(await output()).toBe('not started again: its previous run is still running after 200 ms (timeout 100 ms)');
+    await clock.advance(29_800); // 30,000 ms after the start of run 2
+    expect((await health.readiness()).status).toBe('pass');
+    expect(releases).toHaveLength(2);
+    releases[1]?.();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('the write-off bound of a stuck run grows with a long timeout (10 × timeoutMs)', async () => {
+    const clock = new ManualClock();
+    let calls = 0;
+    const health = healthCheck({ clock }).add('slow', () => {
+      calls++;
+      return new Promise<never>(() => {});
+    }, { timeoutMs: 5_000 });
+    const first = health.report();
+    await clock.advance(5_000);
+    await first;
+    await clock.advance(44_999); // 49,999 ms after the start
+    await health.report();
+    expect(calls).toBe(1);
+    await clock.advance(1);
+    const again = health.report();
+    expect(calls).toBe(2);
+    await clock.advance(5_000);
+    await again;
   });
 
   it('a probe that honours its signal is started again at the next report after its timeout', async () => {
@@ -134,6 +184,7 @@ describe('healthCheck › timeouts, parallelism, single flight, caching', () => 
       calls++;
       return calls % 2 === 1;
     });
+    health.markStarted();
     expect((await health.report()).status).toBe('pass');
     await clock.advance(999);
     expect((await health.report()).status).toBe('pass');

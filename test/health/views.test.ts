@@ -112,10 +112,36 @@ describe('healthCheck › views', () => {
     expect(Object.keys(after.checks)).toEqual(['lifecycle:state']);
   });
 
-  it('readiness does not depend on startup (Kubernetes gates it with the startup probe)', async () => {
-    const health = healthCheck({ clock: new ManualClock() }).add('db', () => true);
+  it("readiness and the full report fail while starting ('manual' mode): not taking traffic before markStarted()", async () => {
+    const clock = new ManualClock();
+    const health = healthCheck({ clock }).add('db', () => true);
     expect(health.started).toBe(false);
+    for (const report of [await health.readiness(), await health.report()]) {
+      expect(report.status).toBe('fail');
+      expect(report.output).toBe('failing: lifecycle:state');
+      expect(report.checks['lifecycle:state']?.[0]).toMatchObject({
+        observedValue: 'starting',
+        status: 'fail',
+        output: 'not started yet: not taking traffic (waiting for markStarted())',
+      });
+    }
+    expect((await health.liveness()).status).toBe('pass'); // the process itself is fine
+    health.markStarted();
     expect((await health.readiness()).status).toBe('pass');
+    expect((await health.report()).status).toBe('pass');
+  });
+
+  it("readiness in 'checks' startup mode passes as soon as every critical check has passed (in that same run)", async () => {
+    const clock = new ManualClock();
+    let db = false;
+    const health = healthCheck({ clock, startup: 'checks' }).add('db', () => db);
+    const before = await health.readiness();
+    expect(before.status).toBe('fail');
+    expect(before.checks['lifecycle:state']?.[0]?.output).toBe('not started yet: not taking traffic (waiting for a first pass of db)');
+    db = true;
+    const after = await health.readiness();
+    expect(after.status).toBe('pass');
+    expect(after.checks['lifecycle:state']?.[0]?.observedValue).toBe('running');
   });
 
   it('every view answers and never rejects, even when the wall clock throws', async () => {

@@ -1,6 +1,6 @@
 import { Agent, createServer, get } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEventHub, healthCheck, type HealthDrainEvent } from '../../src/index.js';
 import { gracefulShutdown, healthHandler, type ShutdownHandle } from '../../src/node.js';
 import { bundle, runChild, type ChildRun } from './child.js';
@@ -67,17 +67,6 @@ describe('gracefulShutdown (in process, real HTTP on 127.0.0.1)', () => {
     await expect(fetch(`${url}/readyz`)).rejects.toThrow(); // no longer accepting
   });
 
-  it('closes idle keep-alive sockets at once instead of waiting for their keep-alive timeout', async () => {
-    const { url, handle } = await setup({ signals: ['SIGUSR2'], deadlineMs: 10_000 }, 0);
-    const agent = new Agent({ keepAlive: true, keepAliveMsecs: 60_000 });
-    cleanups.push(() => agent.destroy());
-    await Promise.all([getWith(agent, `${url}/a`), getWith(agent, `${url}/b`)]); // two idle sockets now
-    const started = performance.now();
-    const summary = await handle.shutdown();
-    expect(summary.serverClosed).toBe(true);
-    expect(performance.now() - started).toBeLessThan(1_000);
-  });
-
   it('at the deadline, cuts what still runs and reports it', async () => {
     const { url, handle } = await setup({ signals: ['SIGUSR2'], deadlineMs: 300 });
     const stuck = fetch(`${url}/forever`).then(
@@ -91,16 +80,19 @@ describe('gracefulShutdown (in process, real HTTP on 127.0.0.1)', () => {
     expect(await stuck).toBe('cut');
   });
 
-  it('starts on its signals, ignores repeated signals, and dispose() removes its listeners', async () => {
+  it('starts on its signals, ignores repeated signals, and removes its listeners once done (a further signal has its default effect)', async () => {
     const before = process.listenerCount('SIGUSR2');
-    const { health, handle } = await setup({ signals: ['SIGUSR2'], deadlineMs: 1_000 });
+    const { health, handle, server } = await setup({ signals: ['SIGUSR2'], deadlineMs: 1_000 });
+    const serverListeners = () => [server.listenerCount('request'), server.listenerCount('connection')];
     expect(process.listenerCount('SIGUSR2')).toBe(before + 1);
+    expect(serverListeners()).toEqual([2, 2]); // the server's own, and the shutdown's
     const drains: HealthDrainEvent[] = [];
     health.events.on('health.drain', (e) => drains.push(e));
     process.emit('SIGUSR2', 'SIGUSR2');
     process.emit('SIGUSR2', 'SIGUSR2');
     const summary = await handle.done;
-    process.emit('SIGUSR2', 'SIGUSR2');
+    expect(process.listenerCount('SIGUSR2')).toBe(before); // without calling the handle
+    expect(serverListeners()).toEqual([1, 1]);
     expect(summary.signal).toBe('SIGUSR2');
     expect(drains.filter((e) => e.phase === 'start')).toHaveLength(1);
     handle();
@@ -155,6 +147,30 @@ describe('gracefulShutdown (in process, real HTTP on 127.0.0.1)', () => {
     expect(() => handles.push(gracefulShutdown(server, {} as never))).toThrow(TypeError);
     expect(handles).toEqual([]);
   });
+
+  it.each(['SIGKILL', 'SIGSTOP'] as const)('rejects %s (it cannot be caught) and leaves no listener behind', async (uncatchable) => {
+    const { server, health } = await setup(undefined);
+    const counts = () => [process.listenerCount('SIGTERM'), server.listenerCount('request'), server.listenerCount('connection')];
+    const before = counts();
+    expect(() => gracefulShutdown(server, health, { signals: ['SIGTERM', uncatchable] })).toThrow(
+      new RangeError(`gracefulShutdown(): \`signals\` must not include "${uncatchable}" (string): SIGKILL and SIGSTOP cannot be caught`),
+    );
+    expect(counts()).toEqual(before);
+  });
+
+  it('leaves no listener behind when installing one fails', async () => {
+    const { server, health } = await setup(undefined);
+    const counts = () => [process.listenerCount('SIGUSR2'), process.listenerCount('SIGHUP'), server.listenerCount('request'), server.listenerCount('connection')];
+    const before = counts();
+    const on = process.on.bind(process);
+    vi.spyOn(process, 'on').mockImplementation(((event: string, listener: (...args: unknown[]) => void) => {
+      if (event === 'SIGHUP') throw new Error('uv_signal_start EINVAL');
+      return on(event, listener);
+    }) as typeof process.on);
+    expect(() => gracefulShutdown(server, health, { signals: ['SIGUSR2', 'SIGHUP'] })).toThrow('uv_signal_start EINVAL');
+    vi.restoreAllMocks();
+    expect(counts()).toEqual(before);
+  });
 });
 
 describe('gracefulShutdown in a child process that sends itself SIGTERM', () => {
@@ -167,7 +183,7 @@ describe('gracefulShutdown in a child process that sends itself SIGTERM', () => 
     for (const child of children) child.kill();
   });
 
-  async function drive(mode: 'protected' | 'unprotected') {
+  async function drive(mode: 'protected' | 'lingering' | 'unprotected') {
     const child = runChild(file, [mode, '5', '500']);
     children.push(child);
     const { port } = (await child.next('listening')) as { port: number };
@@ -195,6 +211,16 @@ describe('gracefulShutdown in a child process that sends itself SIGTERM', () => 
     const doneAt = child.lines.find((l) => l['event'] === 'done')?.['at'] as number;
     expect(exit.at - doneAt).toBeLessThan(1_000);
     await expect(fetch(`${url}/readyz`)).rejects.toThrow();
+  }, 20_000);
+
+  it('once done, a further SIGTERM has its default effect (ends a process that something else keeps alive)', async () => {
+    const { child } = await drive('lingering');
+    const done = await child.next('done');
+    expect(done['summary']).toMatchObject({ signal: 'SIGTERM', stillRunning: 0 });
+    await pause(100);
+    child.kill('SIGTERM');
+    const exit = await Promise.race([child.exited, pause(3_000).then(() => 'still alive')]);
+    expect(exit).toMatchObject({ signal: 'SIGTERM' });
   }, 20_000);
 
   it('negative control: without it, SIGTERM kills the process and the in-flight requests are lost', async () => {

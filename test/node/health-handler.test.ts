@@ -26,8 +26,12 @@ describe('healthHandler (real HTTP on 127.0.0.1)', () => {
       .add('db', () => true)
       .add('cache', () => false, { critical: false });
     const url = await serve(health);
-    const answers = await Promise.all(['/livez', '/readyz', '/startupz', '/health'].map((path) => fetch(url + path)));
-    expect(answers.map((r) => r.status)).toEqual([200, 200, 503, 200]);
+    const paths = ['/livez', '/readyz', '/startupz', '/health'];
+    // Starting: alive, but not ready (nor started) yet.
+    expect((await Promise.all(paths.map((path) => fetch(url + path).then((r) => r.status))))).toEqual([200, 503, 503, 503]);
+    health.markStarted();
+    const answers = await Promise.all(paths.map((path) => fetch(url + path)));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     for (const answer of answers) {
       expect(answer.headers.get('content-type')).toBe('application/health+json');
       expect(answer.headers.get('cache-control')).toBe('no-store');
@@ -35,15 +39,15 @@ describe('healthHandler (real HTTP on 127.0.0.1)', () => {
     const [livez, readyz, startupz, report] = await Promise.all(answers.map((r) => r.json() as Promise<Record<string, unknown>>));
     expect(livez).toMatchObject({ status: 'pass', serviceId: 'svc' });
     expect(readyz).toMatchObject({ status: 'pass' });
-    expect(startupz).toMatchObject({ status: 'fail' });
+    expect(startupz).toMatchObject({ status: 'pass' });
     expect(report).toMatchObject({ status: 'warn', output: 'failing: cache:responseTime (non-critical)' });
     expect(Object.keys((report ?? {})['checks'] as object)).toEqual(['db:responseTime', 'cache:responseTime', 'lifecycle:state']);
-    health.markStarted();
-    expect((await fetch(`${url}/startupz`)).status).toBe(200);
   });
 
   it('leaves unknown paths to the caller, ignores the query string, and answers 405 to other methods', async () => {
-    const url = await serve(healthCheck({ clock: new ManualClock() }));
+    const health = healthCheck({ clock: new ManualClock() });
+    health.markStarted();
+    const url = await serve(health);
     const other = await fetch(`${url}/orders`);
     expect(other.status).toBe(404);
     expect(await other.text()).toBe('not mine');
@@ -72,11 +76,34 @@ describe('healthHandler (real HTTP on 127.0.0.1)', () => {
   });
 
   it('takes custom paths, and false turns a view off', async () => {
-    const url = await serve(healthCheck({ clock: new ManualClock() }), { paths: { liveness: '/healthz/live', startup: false } });
+    const health = healthCheck({ clock: new ManualClock() });
+    health.markStarted();
+    const url = await serve(health, { paths: { liveness: '/healthz/live', startup: false } });
     expect((await fetch(`${url}/healthz/live`)).status).toBe(200);
     expect((await fetch(`${url}/livez`)).status).toBe(404);
     expect((await fetch(`${url}/startupz`)).status).toBe(404);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
+  });
+
+  it('a view that throws or rejects (a bug, never a check) is answered 503 with the reason, like the views themselves do', async () => {
+    const broken = {
+      readiness: () => Promise.reject(new Error('readiness broke')),
+      liveness: () => {
+        throw new TypeError('liveness broke');
+      },
+      startup: () => Promise.resolve({ status: 'pass', checks: { bad: [{ observedValue: 1n }] } }), // JSON.stringify throws
+      report: () => Promise.reject(Object.assign(Object.create(null) as object, { toString: undefined })),
+    } as unknown as Health;
+    const url = await serve(broken);
+    const answers = await Promise.all(['/readyz', '/livez', '/startupz', '/health'].map((path) => fetch(url + path)));
+    expect(answers.map((r) => r.status)).toEqual([503, 503, 503, 503]);
+    const outputs = await Promise.all(answers.map(async (r) => ((await r.json()) as { output: string }).output));
+    expect(outputs.slice(0, 3)).toEqual([
+      'health report failed: Error: readiness broke',
+      'health report failed: TypeError: liveness broke',
+      'health report failed: TypeError: Do not know how to serialize a BigInt',
+    ]);
+    expect(outputs[3]).toMatch(/^health report failed: /);
   });
 
   it('validates its options', () => {
@@ -95,6 +122,7 @@ describe('healthHandler (real HTTP on 127.0.0.1)', () => {
     cleanups.push(() => dependency.stop());
     const timeoutMs = 300;
     const health = healthCheck({ timeoutMs }).add('tcp-dep', pingCheck(dependency), { componentType: 'datastore' });
+    health.markStarted();
     const url = await serve(health);
     const readiness = async () => {
       const started = performance.now();
