@@ -7,10 +7,10 @@ import {
   type ResilienceEventType,
 } from '../../src/index.js';
 
-/** A hub that also writes give-ups and timeouts as JSON lines, and lets listeners subscribe as usual. */
+/** A hub that also writes the events a human should see as JSON lines; listeners subscribe as usual. */
 export function loggingHub(write: (line: string) => void): EventHub {
   const inner = createEventHub();
-  const logged: ReadonlySet<ResilienceEventType> = new Set(['retry.giveup', 'timeout']);
+  const logged: ReadonlySet<ResilienceEventType> = new Set(['retry.giveup', 'timeout', 'circuit.state', 'health.changed']);
   return {
     on<K extends ResilienceEventType>(type: K, listener: EventListener<ResilienceEventMap[K]>) {
       return inner.on(type, listener);

@@ -1,4 +1,4 @@
-import { createEventHub, pipeline, retry, timeout } from '../../src/index.js';
+import { circuitBreaker, createEventHub, pipeline, retry, timeout } from '../../src/index.js';
 
 // One hub for every policy of the service.
 const events = createEventHub({
@@ -10,6 +10,7 @@ events.on('timeout', (e) => console.warn(`${e.name}: attempt ${e.attempt} timed 
 events.on('timeout.late', (e) => {
   if (e.lateByMs > 1_000) console.warn(`${e.name}: abandoned work ignored its signal for ${e.lateByMs} ms`);
 });
+events.on('circuit.state', (e) => console.warn(`${e.name}: ${e.from} -> ${e.to} (${e.reason})`));
 
 // Counters by event type and policy name, ready for any metrics library.
 const counts = new Map<string, number>();
@@ -18,6 +19,10 @@ events.onAny((event) => {
   counts.set(key, (counts.get(key) ?? 0) + 1);
 });
 
-export const search = pipeline(retry({ name: 'search.retry', events }), timeout({ name: 'search.timeout', events, ms: 800 }));
+export const search = pipeline(
+  retry({ name: 'search.retry', events }),
+  circuitBreaker({ name: 'search.breaker', events }),
+  timeout({ name: 'search.timeout', events, ms: 800 }),
+);
 
 stopRetryLog(); // unsubscribes; calling it again does nothing
