@@ -1,6 +1,7 @@
 /**
- * crackstop: timeouts, retries with jitter and budgets, health checks with drain, and composition, on one pluggable clock
- * and one typed event stream, with zero runtime dependencies.
+ * crackstop: timeouts, retries with jitter and budgets, circuit breakers, bulkheads, bounded
+ * queues with back-pressure, load shedding, health checks with drain, and composition, on one
+ * pluggable clock and one typed event stream, with zero runtime dependencies.
  *
  * @module crackstop
  */
