@@ -10,11 +10,13 @@ import { Scope } from '../core/scope.js';
 import type { EventHub } from '../events/event-hub.js';
 import type { TimeoutError } from '../timeout/timeout-error.js';
 import { rejectionError } from './circuit-open-error.js';
+import { ClosedCall, type ClosedHost } from './closed-call.js';
 import { breakerConfig, where } from './config.js';
 import type { CircuitIgnoredReason } from './events.js';
 import type { CircuitMetrics } from './metrics.js';
 import type { CircuitBreakerOptions, CircuitOutcome, CircuitState } from './options.js';
 import { ProbeCall, type ProbeHost } from './probe-call.js';
+import { isThenable } from './thenable.js';
 import type { CircuitSnapshot } from './snapshot.js';
 import { CircuitStateMachine, Closed, HalfOpen, Isolated, Open, type CircuitIsolation, type StateCode } from './state-machine.js';
 
@@ -44,9 +46,10 @@ export interface CircuitBreakerPolicy extends Policy {
    */
   readonly state: CircuitState;
   /**
-   * Whether a call made now would be admitted: synchronous and allocation-free, for callers that
-   * want to fail fast without a promise. It reserves nothing: in half-open, the free probe slot it
-   * saw may be taken by another call before yours; `execute` stays the authority.
+   * Whether a call made now would be admitted: synchronous, for callers that want to fail fast
+   * without a promise. It allocates nothing itself (an open circuit reads the clock, whose
+   * `performance.now()` boxes its result). It reserves nothing: in half-open, the free probe slot
+   * it saw may be taken by another call before yours; `execute` stays the authority.
    */
   isCallPermitted(): boolean;
   /**
@@ -62,16 +65,14 @@ export interface CircuitBreakerPolicy extends Policy {
   metrics(): CircuitMetrics;
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
-}
-
-class CircuitBreaker extends CircuitStateMachine implements CircuitBreakerPolicy, ProbeHost {
+class CircuitBreaker extends CircuitStateMachine implements CircuitBreakerPolicy, ProbeHost, ClosedHost {
   readonly probeTimeoutMs: number;
   /** -1 when no call is slow. */
   readonly #slowMs: number;
   readonly #isFailure: ((outcome: CircuitOutcome<unknown>) => boolean) | undefined;
   readonly #needsTime: boolean;
+  /** The handlers shared by the untimed closed calls without a parent of the current generation. */
+  #untimed: ClosedCall;
 
   constructor(options: CircuitBreakerOptions | undefined) {
     const { common, config } = breakerConfig(options);
@@ -80,6 +81,7 @@ class CircuitBreaker extends CircuitStateMachine implements CircuitBreakerPolicy
     this.#slowMs = config.window.slowCallMs;
     this.#isFailure = config.isFailure;
     this.#needsTime = this.window.needsTime;
+    this.#untimed = new ClosedCall(this, this.generation, NaN, undefined);
   }
 
   runScoped<T>(fn: Task<T>, parent: Scope | undefined): Promise<T> {
@@ -109,48 +111,45 @@ class CircuitBreaker extends CircuitStateMachine implements CircuitBreakerPolicy
 
   /**
    * The closed path, paid by every call in normal operation: no clock read unless the window or a
-   * listener needs one, and a plain `then` on the function's promise (an async function would cost
-   * a second promise and an extra turn).
+   * listener needs one, no closure per call unless the call is timed or has a parent, and a plain
+   * `then` on the function's promise (an async function would cost a second promise and an extra
+   * turn).
    */
   #runClosed<T>(fn: Task<T>, parent: Scope | undefined): Promise<T> {
-    const generation = this.generation;
-    const startedAt = this.#slowMs >= 0 || this.#listening() ? this.clock.now() : NaN;
+    const call = this.#closedCall(parent);
+    const fulfilled = call.fulfilled as (value: T) => T;
     let result: T | PromiseLike<T>;
     try {
       result = fn(parent ?? new Scope(1));
+      // Inside the try: a `then` (or its getter) that throws fails the call like a throw.
+      if (result instanceof Promise) return (result as Promise<T>).then(fulfilled, call.rejected);
+      if (isThenable(result)) return Promise.resolve(result as PromiseLike<T>).then(fulfilled, call.rejected);
     } catch (error) {
-      this.#closedFailed(generation, startedAt, parent, error);
+      this.closedFailed(call, error);
       return Promise.reject(error);
     }
-    const promise = result instanceof Promise ? (result as Promise<T>) : isThenable(result) ? Promise.resolve(result) : undefined;
-    if (promise === undefined) {
-      this.#closedFulfilled(generation, startedAt, result as T);
-      return Promise.resolve(result as T);
-    }
-    return promise.then(
-      (value) => {
-        this.#closedFulfilled(generation, startedAt, value);
-        return value;
-      },
-      (error: unknown) => {
-        this.#closedFailed(generation, startedAt, parent, error);
-        throw error;
-      },
-    );
+    this.closedFulfilled(call, result);
+    return Promise.resolve(result as T);
   }
 
-  #closedFulfilled(generation: number, startedAt: number, value: unknown): void {
-    if (generation !== this.generation) return this.#ignored('stale', startedAt, false);
-    const now = this.#needsTime || startedAt === startedAt ? this.clock.now() : 0;
+  #closedCall(parent: Scope | undefined): ClosedCall {
+    const timed = this.#slowMs >= 0 || this.#listening();
+    if (timed || parent !== undefined) return new ClosedCall(this, this.generation, timed ? this.clock.now() : NaN, parent);
+    const shared = this.#untimed;
+    return shared.generation === this.generation ? shared : (this.#untimed = new ClosedCall(this, this.generation, NaN, undefined));
+  }
+
+  closedFulfilled(call: ClosedCall, value: unknown): void {
+    const reason = call.parent?.aborted === true ? 'aborted' : call.generation !== this.generation ? 'stale' : undefined;
+    if (reason !== undefined) return this.#ignored(reason, call.startedAt, false);
     const failure = this.#isFailure !== undefined && this.#declares({ ok: true, value });
-    this.#record(failure, now - startedAt > this.#slowMs && this.#slowMs >= 0, now, startedAt, failure ? { ok: true, value } : undefined);
+    this.#record(failure, call.startedAt, failure ? { ok: true, value } : undefined);
   }
 
-  #closedFailed(generation: number, startedAt: number, parent: Scope | undefined, error: unknown): void {
-    const reason = this.#whyNotCounted(generation, parent, error);
-    if (reason !== undefined) return this.#ignored(reason, startedAt, false);
-    const now = this.#needsTime || startedAt === startedAt ? this.clock.now() : 0;
-    this.#record(true, now - startedAt > this.#slowMs && this.#slowMs >= 0, now, startedAt, { ok: false, error });
+  closedFailed(call: ClosedCall, error: unknown): void {
+    const reason = this.#whyNotCounted(call.generation, call.parent, error);
+    if (reason !== undefined) return this.#ignored(reason, call.startedAt, false);
+    this.#record(true, call.startedAt, { ok: false, error });
   }
 
   /** Why an error does not count (or undefined when it is a failure). */
@@ -171,13 +170,18 @@ class CircuitBreaker extends CircuitStateMachine implements CircuitBreakerPolicy
     }
   }
 
-  /** Records a closed-state call in the window, reports it, and opens when the window crossed. */
-  #record(failure: boolean, slow: boolean, now: number, startedAt: number, outcome: CircuitOutcome<unknown> | undefined): void {
+  /**
+   * Records a closed-state call in the window, reports it, and opens when the window crossed. The
+   * clock is read only for a time window or a timed call (`startedAt` not NaN).
+   */
+  #record(failure: boolean, startedAt: number, outcome: CircuitOutcome<unknown> | undefined): void {
     const generation = this.generation;
+    const now = this.#needsTime || startedAt === startedAt ? this.clock.now() : NaN;
+    const slow = this.#slowMs >= 0 && now - startedAt > this.#slowMs;
     const crossed = this.window.record(failure, slow, now);
     this.#reported(failure, slow, now, startedAt, false, outcome);
     // A listener may have reset or isolated the circuit meanwhile: then its decision stands.
-    if (crossed && generation === this.generation) this.open('failure-threshold', this.#needsTime || now !== 0 ? now : this.clock.now());
+    if (crossed && generation === this.generation) this.open('failure-threshold', now === now ? now : this.clock.now());
   }
 
   #listening(): boolean {
@@ -188,19 +192,18 @@ class CircuitBreaker extends CircuitStateMachine implements CircuitBreakerPolicy
   /**
    * Reports a recorded call. A call that started while nobody listened (and no window needed its
    * duration) was not timed (`startedAt` NaN) and is not reported: the untimed path costs nothing.
+   * A timed call had the clock read at its end (`now`).
    */
   #reported(failure: boolean, slow: boolean, now: number, startedAt: number, probe: boolean, outcome: CircuitOutcome<unknown> | undefined): void {
     if (startedAt !== startedAt) return;
     const events = this.events;
     if (failure) {
       if (events.hasListeners('circuit.failure')) {
-        const time = now === 0 ? this.clock.now() : now;
         const o = outcome ?? { ok: false, error: undefined };
-        events.emit({ type: 'circuit.failure', kind: 'circuit-breaker', name: this.name, time, durationMs: time - startedAt, probe, slow, outcome: o });
+        events.emit({ type: 'circuit.failure', kind: 'circuit-breaker', name: this.name, time: now, durationMs: now - startedAt, probe, slow, outcome: o });
       }
     } else if (events.hasListeners('circuit.success')) {
-      const time = now === 0 ? this.clock.now() : now;
-      events.emit({ type: 'circuit.success', kind: 'circuit-breaker', name: this.name, time, durationMs: time - startedAt, probe, slow });
+      events.emit({ type: 'circuit.success', kind: 'circuit-breaker', name: this.name, time: now, durationMs: now - startedAt, probe, slow });
     }
   }
 
@@ -213,7 +216,11 @@ class CircuitBreaker extends CircuitStateMachine implements CircuitBreakerPolicy
     }
   }
 
+  // A probe holds its half-open slot until it ends, whatever the circuit did meanwhile: each of
+  // the four ends below frees it first. Only probes of the current generation decide anything.
+
   probeFulfilled(probe: ProbeCall<unknown>, value: unknown): void {
+    this.probes--;
     if (probe.generation !== this.generation) return this.#ignored('stale', probe.startedAt, true);
     const now = this.clock.now();
     const failure = this.#isFailure !== undefined && this.#declares({ ok: true, value });
@@ -222,31 +229,27 @@ class CircuitBreaker extends CircuitStateMachine implements CircuitBreakerPolicy
   }
 
   probeRejected(probe: ProbeCall<unknown>, error: unknown): void {
+    this.probes--;
     const reason = this.#whyNotCounted(probe.generation, undefined, error);
-    if (reason !== undefined) return this.#probeIgnored(probe, reason);
+    if (reason !== undefined) return this.#ignored(reason, probe.startedAt, true);
     const now = this.clock.now();
     this.#probeDecided(true, this.#slowMs >= 0 && now - probe.startedAt > this.#slowMs, now, probe.startedAt, { ok: false, error }, 'probe-failed');
   }
 
   probeTimedOut(probe: ProbeCall<unknown>, error: TimeoutError): void {
+    this.probes--;
     if (probe.generation !== this.generation) return this.#ignored('stale', probe.startedAt, true);
     this.#probeDecided(true, this.#slowMs >= 0 && this.probeTimeoutMs > this.#slowMs, this.clock.now(), probe.startedAt, { ok: false, error }, 'probe-timeout');
   }
 
   probeAborted(probe: ProbeCall<unknown>): void {
-    this.#probeIgnored(probe, 'aborted');
-  }
-
-  #probeIgnored(probe: ProbeCall<unknown>, reason: CircuitIgnoredReason): void {
-    // A probe that says nothing about the dependency frees its slot for the next caller.
-    if (probe.generation === this.generation) this.probes--;
-    this.#ignored(probe.generation === this.generation ? reason : 'stale', probe.startedAt, true);
+    this.probes--;
+    this.#ignored('aborted', probe.startedAt, true);
   }
 
   /** A probe of the current generation decided: a failed or slow probe re-opens, enough good ones close. */
   #probeDecided(failure: boolean, slow: boolean, now: number, startedAt: number, outcome: CircuitOutcome<unknown> | undefined, reason: 'probe-failed' | 'probe-timeout'): void {
     const generation = this.generation;
-    this.probes--;
     const good = !failure && !slow;
     if (good) this.probeSuccesses++;
     this.#reported(failure, slow, now, startedAt, true, outcome);
@@ -264,8 +267,9 @@ class CircuitBreaker extends CircuitStateMachine implements CircuitBreakerPolicy
  * other call rejected at once): `successesToClose` good probes close the circuit; a failed, slow
  * or hung probe (given up after `probeTimeoutMs`) opens it again with a fresh `openMs`.
  *
- * A caller's abort, rejections by other policies and errors `isFailure` declines never count.
- * Outcomes of calls admitted in an earlier state are ignored. No timer drives the states (open
+ * A caller's abort, rejections by other policies and errors `isFailure` declines never count (a
+ * call whose caller aborted is not recorded, whatever it settles with later). Outcomes of calls
+ * admitted in an earlier state are ignored; a probe holds its slot until it ends all the same. No timer drives the states (open
  * becomes half-open on the first call or read after `openMs`); the only timer is each probe's
  * deadline. State is fixed-size and each call is O(1).
  *

@@ -38,7 +38,9 @@ export type CircuitTransitionReason =
   | 'reset';
 
 /**
- * The circuit changed state: exactly one event per transition, never with `from === to`.
+ * The circuit changed state: exactly one event per transition, never with `from === to`. A
+ * transition made by a listener while an event is being delivered is delivered after it, so every
+ * listener sees the transitions in order.
  *
  * @example
  * ```ts
@@ -123,7 +125,7 @@ export interface CircuitFailureEvent extends CircuitCallEventBase {
 
 /**
  * Why a call that ran was not recorded:
- * - `aborted`: its caller (or an outer policy) aborted it;
+ * - `aborted`: its caller (or an outer policy) aborted it (whatever it settled with afterwards);
  * - `rejection`: it failed with another policy's rejection (`isRejection`: bulkhead full, load
  *   shed, a nested breaker open);
  * - `not-failure`: `isFailure` declined its error;

@@ -8,7 +8,7 @@ import type { CircuitState } from './options.js';
 /**
  * The circuit's state and the content of its window, for dashboards and health pages. Rates are
  * 0 when the window is empty (never NaN). For a `consecutive` window, `calls` and `failures` are
- * the current run of failures in a row.
+ * the current run of failures in a row (slow calls included, with `slowCallMs`).
  *
  * @example
  * ```ts
@@ -32,7 +32,7 @@ export interface CircuitMetrics {
   readonly failureRate: number;
   /** `slowCalls / calls`, 0 when the window is empty. */
   readonly slowCallRate: number;
-  /** Probes running now (half-open only; 0 otherwise). */
+  /** Probes running now, including any left over from an earlier half-open period (each holds a slot until it ends). */
   readonly probesInFlight: number;
   /** Openings in a row since the circuit last closed. */
   readonly openings: number;

@@ -180,8 +180,9 @@ export interface CircuitBreakerOptions extends CommonOptions {
   /**
    * Whether an outcome counts as a failure. It sees errors and results alike, so a result (an
    * HTTP 503 response) can count as a failure. A result it declines is a success; an error it
-   * declines counts as nothing (neither success nor failure). A caller's abort and rejections by
-   * other policies (`isRejection`) never reach it and never count.
+   * declines counts as nothing (neither success nor failure). Calls whose caller aborted (whatever
+   * they settle with) and rejections by other policies (`isRejection`) never reach it and never
+   * count.
    *
    * @defaultValue every error is a failure, every result a success
    */

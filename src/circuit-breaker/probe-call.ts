@@ -9,6 +9,7 @@ import type { Clock, TimerHandle } from '../clock/clock.js';
 import type { Task } from '../core/policy.js';
 import { Scope } from '../core/scope.js';
 import { TimeoutError } from '../timeout/timeout-error.js';
+import { isThenable } from './thenable.js';
 
 /** What a probe reports its fate to (the breaker). */
 export interface ProbeHost {
@@ -55,18 +56,19 @@ export class ProbeCall<T> extends Scope {
     let result: T | PromiseLike<T>;
     try {
       result = fn(this);
+      // Inside the try: a thenable whose `then` (or its getter) throws fails the probe like a throw.
+      if (isThenable(result)) {
+        result.then(
+          (value) => this.fulfilled(value as T),
+          (error: unknown) => this.failed(error),
+        );
+        return promise;
+      }
     } catch (error) {
       this.failed(error);
       return promise;
     }
-    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<T>).then === 'function') {
-      (result as PromiseLike<T>).then(
-        (value) => this.fulfilled(value),
-        (error: unknown) => this.failed(error),
-      );
-    } else {
-      this.fulfilled(result as T);
-    }
+    this.fulfilled(result as T);
     return promise;
   }
 

@@ -61,8 +61,17 @@ export interface CircuitSnapshot {
 
 const states: readonly string[] = ['closed', 'open', 'half-open', 'isolated'];
 
-function field(value: Record<string, unknown>, key: string, option: string): number {
-  return checkNumber(where, `initialState.${option}`, value[key], { min: 0, max: Number.MAX_SAFE_INTEGER });
+function field(value: Record<string, unknown>, key: string, option: string, integer = false): number {
+  return checkNumber(where, `initialState.${option}`, value[key], { min: 0, max: Number.MAX_SAFE_INTEGER, integer });
+}
+
+/** Checks that no bucket holds more failures (or slow calls) than calls. */
+function withinCalls(part: readonly number[], calls: readonly number[], option: string): readonly number[] {
+  part.forEach((n, i) => {
+    const most = calls[i] ?? 0;
+    if (n > most) throw new RangeError(`${where}: \`initialState.${option}[${i}]\` must be <= \`calls[${i}]\` (${most}), got ${n}`);
+  });
+  return part;
 }
 
 function counts(value: unknown, option: string, length: number | undefined): number[] {
@@ -80,7 +89,7 @@ function windowSnapshot(value: unknown): CircuitWindowSnapshot {
   const w = value as Record<string, unknown>;
   switch (w['kind']) {
     case 'consecutive':
-      return { kind: 'consecutive', failures: field(w, 'failures', 'window.failures') };
+      return { kind: 'consecutive', failures: field(w, 'failures', 'window.failures', true) };
     case 'count': {
       const size = field(w, 'size', 'window.size');
       const outcomes = counts(w['outcomes'], 'window.outcomes', undefined);
@@ -95,8 +104,8 @@ function windowSnapshot(value: unknown): CircuitWindowSnapshot {
         kind: 'time',
         bucketMs: field(w, 'bucketMs', 'window.bucketMs'),
         calls,
-        failures: counts(w['failures'], 'window.failures', calls.length),
-        slowCalls: counts(w['slowCalls'], 'window.slowCalls', calls.length),
+        failures: withinCalls(counts(w['failures'], 'window.failures', calls.length), calls, 'window.failures'),
+        slowCalls: withinCalls(counts(w['slowCalls'], 'window.slowCalls', calls.length), calls, 'window.slowCalls'),
       };
     }
     default:
@@ -123,7 +132,7 @@ export function parseSnapshot(value: unknown): CircuitSnapshot {
   return {
     version: 1,
     state: state as CircuitState,
-    openings: Math.floor(field(s, 'openings', 'openings')),
+    openings: field(s, 'openings', 'openings', true),
     lastOpenMs: field(s, 'lastOpenMs', 'lastOpenMs'),
     remainingOpenMs: field(s, 'remainingOpenMs', 'remainingOpenMs'),
     window: windowSnapshot(s['window']),

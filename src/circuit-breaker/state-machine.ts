@@ -8,7 +8,7 @@
  */
 import { PolicyCore } from '../core/policy-core.js';
 import type { BreakerConfig } from './config.js';
-import type { CircuitTransitionReason } from './events.js';
+import type { CircuitStateEvent, CircuitTransitionReason } from './events.js';
 import type { CircuitMetrics } from './metrics.js';
 import type { CircuitState } from './options.js';
 import { parseSnapshot, type CircuitSnapshot } from './snapshot.js';
@@ -49,14 +49,20 @@ export abstract class CircuitStateMachine extends PolicyCore {
   openUntil = 0;
   openings = 0;
   lastOpenMs = 0;
-  /** Probes in flight of the current half-open generation, and how many have succeeded. */
+  /**
+   * Probes in flight, whatever generation admitted them: each holds a half-open slot until it
+   * ends, so the dependency never sees more than `maxProbes` trial calls at once.
+   */
   probes = 0;
+  /** Successful probes of the current half-open generation. */
   probeSuccesses = 0;
-  /** The deadline of the latest probe admitted: by then every probe in flight has decided. */
+  /** The deadline of the latest probe admitted: by then every probe in flight has ended. */
   probeDeadline = 0;
   isolations = 0;
   /** Bumped by reset(): handles taken before it no longer count. */
   isolationEpoch = 0;
+  /** State events waiting while another one is delivered (see #emitState). */
+  #stateQueue: CircuitStateEvent[] | undefined = undefined;
 
   constructor(where: string, options: Readonly<Record<string, unknown>>, config: BreakerConfig) {
     super(where, 'circuit-breaker', options);
@@ -76,15 +82,33 @@ export abstract class CircuitStateMachine extends PolicyCore {
     this.code = to;
     this.generation++;
     if (to === HalfOpen) {
-      this.probes = this.probeSuccesses = this.probeDeadline = 0;
+      this.probeSuccesses = 0;
     } else if (to === Closed) {
       this.openings = this.lastOpenMs = 0;
       this.window.clear();
     }
-    const events = this.events;
-    if (from !== to && events.hasListeners('circuit.state')) {
+    if (from !== to && this.events.hasListeners('circuit.state')) {
       const base = { type: 'circuit.state', kind: 'circuit-breaker', name: this.name, time: this.clock.now(), from: stateNames[from] as CircuitState, to: stateNames[to] as CircuitState, reason } as const;
-      events.emit(openMs === undefined ? base : { ...base, openMs });
+      this.#emitState(openMs === undefined ? base : { ...base, openMs });
+    }
+  }
+
+  /**
+   * Delivers a state event. A listener that moves the circuit (`isolate()`, `reset()`) while an
+   * event is being delivered queues its transition's event behind it, so that every listener sees
+   * the transitions in the order they happened.
+   */
+  #emitState(event: CircuitStateEvent): void {
+    if (this.#stateQueue !== undefined) {
+      this.#stateQueue.push(event);
+      return;
+    }
+    const queue: CircuitStateEvent[] = (this.#stateQueue = []);
+    try {
+      this.events.emit(event);
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) this.events.emit(next);
+    } finally {
+      this.#stateQueue = undefined;
     }
   }
 
@@ -194,7 +218,7 @@ export abstract class CircuitStateMachine extends PolicyCore {
       slowCalls,
       failureRate: calls === 0 ? 0 : failures / calls,
       slowCallRate: calls === 0 ? 0 : slowCalls / calls,
-      probesInFlight: code === HalfOpen ? this.probes : 0,
+      probesInFlight: this.probes,
       openings: this.openings,
       retryAfterMs: this.retryAfter(code, now),
     };

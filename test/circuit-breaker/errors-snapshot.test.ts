@@ -126,4 +126,13 @@ describe('snapshot and initialState', () => {
     expect(bad({ window: { kind: 'time', bucketMs: 1, calls: [1], failures: [], slowCalls: [0] } })).toThrow(/window.failures/);
     expect(() => circuitBreaker({ initialState: 'open' as unknown as CircuitSnapshot })).toThrow(TypeError);
   });
+
+  it('rejects counts that no breaker could have saved: fractions, and more failures than calls in a bucket', () => {
+    const good = circuitBreaker().snapshot();
+    const bad = (patch: object) => () => circuitBreaker({ initialState: { ...good, ...patch } as CircuitSnapshot });
+    expect(bad({ openings: 1.5 })).toThrow(/`initialState.openings` must be an integer/);
+    expect(bad({ window: { kind: 'consecutive', failures: 1.5 } })).toThrow(/`initialState.window.failures` must be an integer/);
+    expect(bad({ window: { kind: 'time', bucketMs: 100, calls: [1, 2], failures: [0, 3], slowCalls: [0, 0] } })).toThrow(/`initialState.window.failures\[1\]` must be <= `calls\[1\]` \(2\), got 3/);
+    expect(bad({ window: { kind: 'time', bucketMs: 100, calls: [1], failures: [0], slowCalls: [2] } })).toThrow(RangeError);
+  });
 });

@@ -29,8 +29,8 @@ export interface CallWindow {
   clear(): void;
   counts(now: number): WindowCounts;
   snapshot(now: number): CircuitWindowSnapshot;
-  /** Loads a snapshot's content; false (window left empty) when it does not fit this window. */
-  restore(snapshot: CircuitWindowSnapshot, now: number): boolean;
+  /** Loads a snapshot's content; a snapshot that does not fit this window leaves it empty. */
+  restore(snapshot: CircuitWindowSnapshot, now: number): void;
 }
 
 /** Whether a window holding these counts must open the circuit. */

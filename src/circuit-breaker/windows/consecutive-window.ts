@@ -37,9 +37,8 @@ export class ConsecutiveWindow implements CallWindow {
     return { kind: 'consecutive', failures: this.#run };
   }
 
-  restore(snapshot: CircuitWindowSnapshot): boolean {
-    if (snapshot.kind !== 'consecutive') return false;
+  restore(snapshot: CircuitWindowSnapshot): void {
+    if (snapshot.kind !== 'consecutive') return;
     this.#run = Math.min(snapshot.failures, this.#threshold - 1);
-    return true;
   }
 }

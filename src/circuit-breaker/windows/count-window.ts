@@ -59,11 +59,10 @@ export class CountWindow implements CallWindow {
     return { kind: 'count', size: ring.length, outcomes };
   }
 
-  restore(snapshot: CircuitWindowSnapshot): boolean {
-    if (snapshot.kind !== 'count' || snapshot.size !== this.#ring.length) return false;
+  restore(snapshot: CircuitWindowSnapshot): void {
+    if (snapshot.kind !== 'count' || snapshot.size !== this.#ring.length) return;
     this.clear();
     // Replayed without the threshold check: a restored window that had crossed would already be open.
     for (const code of snapshot.outcomes) this.record((code & failureBit) !== 0, (code & slowBit) !== 0);
-    return true;
   }
 }

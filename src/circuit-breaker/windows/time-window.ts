@@ -99,9 +99,9 @@ export class TimeWindow implements CallWindow {
     return { kind: 'time', bucketMs: this.#width, calls, failures, slowCalls };
   }
 
-  restore(snapshot: CircuitWindowSnapshot, now: number): boolean {
+  restore(snapshot: CircuitWindowSnapshot, now: number): void {
     const n = this.#calls.length;
-    if (snapshot.kind !== 'time' || snapshot.bucketMs !== this.#width || snapshot.calls.length !== n) return false;
+    if (snapshot.kind !== 'time' || snapshot.bucketMs !== this.#width || snapshot.calls.length !== n) return;
     this.clear();
     this.#advance(now);
     for (let k = 1; k <= n; k++) {
@@ -116,6 +116,5 @@ export class TimeWindow implements CallWindow {
       this.#totalFailures += failures;
       this.#totalSlow += slow;
     }
-    return true;
   }
 }
