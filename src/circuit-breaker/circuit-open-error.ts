@@ -33,6 +33,8 @@ export class CircuitOpenError extends ResilienceError {
 
   constructor(retryAfterMs: number, options?: { readonly message?: string; readonly cause?: unknown }) {
     super('ERR_CIRCUIT_OPEN', options?.message ?? `Circuit is open; retry after ${retryAfterMs} ms`, options);
+    // A literal: bundlers rename classes (esbuild writes `_CircuitOpenError`).
+    if (new.target === CircuitOpenError) this.name = 'CircuitOpenError';
     this.retryAfterMs = retryAfterMs;
   }
 
@@ -74,6 +76,7 @@ export function isCircuitOpenError(value: unknown): value is CircuitOpenError {
 export class IsolatedCircuitError extends ResilienceError {
   constructor(options?: { readonly message?: string; readonly cause?: unknown }) {
     super('ERR_CIRCUIT_ISOLATED', options?.message ?? 'Circuit is isolated', options);
+    if (new.target === IsolatedCircuitError) this.name = 'IsolatedCircuitError';
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {

@@ -98,3 +98,22 @@ describe('errors across copies of the library', () => {
     }
   });
 });
+
+describe('every exported error class after bundling', () => {
+  it('has its export name as `name`, whatever the bundler calls the class (esbuild writes `_X`)', () => {
+    for (const [kind, other] of copies) {
+      const exported = Object.entries(other as unknown as Record<string, unknown>);
+      const classes = exported.filter(
+        (entry): entry is [string, new (...args: never[]) => Error] =>
+          typeof entry[1] === 'function' && entry[1] !== other.ResilienceError && (entry[1] as { prototype?: unknown }).prototype instanceof other.ResilienceError,
+      );
+      // Every rejection code of docs/errors.md has its class, plus the timeout.
+      expect(classes.length, kind).toBeGreaterThanOrEqual(4);
+      for (const [name, ErrorClass] of classes) {
+        // Constructors take different arguments; none of them needs one to build a valid error.
+        const error = Reflect.construct(ErrorClass, []) as Error;
+        expect(error.name, `${kind} ${name}`).toBe(name);
+      }
+    }
+  });
+});
