@@ -109,9 +109,16 @@ describe('every exported error class after bundling', () => {
       );
       // Every rejection code of docs/errors.md has its class, plus the timeout.
       expect(classes.length, kind).toBeGreaterThanOrEqual(4);
+      // Constructor arguments where a class needs some; any class missing here is built with none.
+      const args: Record<string, unknown[]> = {
+        TimeoutError: [100],
+        CircuitOpenError: [1_000],
+        BulkheadRejectedError: ['full', 10, 0],
+        QueueFullError: [8],
+        LoadShedError: [{ retryAfterMs: 1_000, priority: 'normal', reason: 'in-flight' }],
+      };
       for (const [name, ErrorClass] of classes) {
-        // Constructors take different arguments; none of them needs one to build a valid error.
-        const error = Reflect.construct(ErrorClass, []) as Error;
+        const error = Reflect.construct(ErrorClass, args[name] ?? []) as Error;
         expect(error.name, `${kind} ${name}`).toBe(name);
       }
     }
