@@ -16,7 +16,7 @@ import type { CircuitIgnoredReason } from './events.js';
 import type { CircuitMetrics } from './metrics.js';
 import type { CircuitBreakerOptions, CircuitOutcome, CircuitState } from './options.js';
 import { ProbeCall, type ProbeHost } from './probe-call.js';
-import { isThenable } from './thenable.js';
+import { isThenable } from '../core/thenable.js';
 import type { CircuitSnapshot } from './snapshot.js';
 import { CircuitStateMachine, Closed, HalfOpen, Isolated, Open, type CircuitIsolation, type StateCode } from './state-machine.js';
 

@@ -9,7 +9,7 @@ import type { Clock, TimerHandle } from '../clock/clock.js';
 import type { Task } from '../core/policy.js';
 import { Scope } from '../core/scope.js';
 import { TimeoutError } from '../timeout/timeout-error.js';
-import { isThenable } from './thenable.js';
+import { isThenable } from '../core/thenable.js';
 
 /** What a probe reports its fate to (the breaker). */
 export interface ProbeHost {

@@ -89,6 +89,8 @@ class Hub implements EventHub {
   // Listener arrays are replaced on (un)subscribe, never mutated, so emit iterates them as they are.
   readonly #byType: Map<string, readonly AnyListener[]> = new Map();
   #any: readonly AnyListener[] = [];
+  /** Live subscriptions of either kind. */
+  #subscriptions = 0;
   readonly #onListenerError: (error: unknown, event: ResilienceEvent) => void;
 
   constructor(onListenerError: ((error: unknown, event: ResilienceEvent) => void) | undefined) {
@@ -99,11 +101,13 @@ class Hub implements EventHub {
     if (typeof listener !== 'function') throw new TypeError(`EventHub.on(): the listener must be a function, got ${typeof listener}`);
     const entry = listener as AnyListener;
     this.#byType.set(type, [...(this.#byType.get(type) ?? []), entry]);
+    this.#subscriptions++;
     let subscribed = true;
     return () => {
       if (!subscribed) return;
       subscribed = false;
       const rest = without(this.#byType.get(type) ?? [], entry);
+      this.#subscriptions--;
       if (rest.length === 0) this.#byType.delete(type);
       else this.#byType.set(type, rest);
     };
@@ -112,16 +116,19 @@ class Hub implements EventHub {
   onAny(listener: EventListener<ResilienceEvent>): () => void {
     if (typeof listener !== 'function') throw new TypeError(`EventHub.onAny(): the listener must be a function, got ${typeof listener}`);
     this.#any = [...this.#any, listener];
+    this.#subscriptions++;
     let subscribed = true;
     return () => {
       if (!subscribed) return;
       subscribed = false;
       this.#any = without(this.#any, listener);
+      this.#subscriptions--;
     };
   }
 
   hasListeners(type: ResilienceEventType): boolean {
-    return this.#any.length > 0 || this.#byType.has(type);
+    // The common case first: a hub nobody listens to answers without a Map lookup.
+    return this.#subscriptions !== 0 && (this.#any.length > 0 || this.#byType.has(type));
   }
 
   emit(event: ResilienceEvent): void {

@@ -10,7 +10,7 @@ import type { Clock } from '../clock/clock.js';
 import { Scope } from '../core/scope.js';
 import { TimeoutError } from '../timeout/timeout-error.js';
 import { interpret, thrown, type Finding } from './check-result.js';
-import { isThenable } from './thenable.js';
+import { isThenable } from '../core/thenable.js';
 import type { CheckContext, HealthCheckEntry, HealthStatus } from './types.js';
 
 /** Everything fixed about a check once it is registered. */

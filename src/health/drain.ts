@@ -8,7 +8,7 @@
  */
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import { checkOptions, optionalNumber } from '../core/validate.js';
-import { isThenable } from './thenable.js';
+import { isThenable } from '../core/thenable.js';
 
 /**
  * Options of `drain()`.

@@ -37,7 +37,7 @@ import {
   type ShedderCheckOptions,
 } from './options.js';
 import { StatusEvents } from './status-events.js';
-import { isThenable } from './thenable.js';
+import { isThenable } from '../core/thenable.js';
 import type { CheckContext, HealthCheckFunction, HealthReport, HealthStatus } from './types.js';
 
 const where = 'healthCheck()';
