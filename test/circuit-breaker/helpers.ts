@@ -1,21 +1,7 @@
 // Shared helpers of the circuit breaker tests.
 import { createEventHub, type CircuitBreakerPolicy, type ResilienceEvent } from '../../src/index.js';
+export { deferred, type Deferred } from '../helpers/deferred.js';
 
-export interface Deferred<T> {
-  readonly promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-export function deferred<T = unknown>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 /** Lets every pending promise continuation run. */
 export function flush(): Promise<void> {

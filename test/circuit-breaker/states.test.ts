@@ -88,7 +88,7 @@ describe('half-open', () => {
     const { clock, breaker } = opened({ halfOpen: { maxProbes: 2, probeTimeoutMs: 500 } });
     await fail(breaker, 1);
     await clock.advance(1_000);
-    const gates = [deferred(), deferred()];
+    const gates = [deferred<string>(), deferred<string>()];
     let started = 0;
     const probes = gates.map((g) => breaker.execute(() => (started++, g.promise)));
     const error = await rejection(breaker.execute(ok));

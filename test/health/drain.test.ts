@@ -1,17 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEventHub, healthCheck, type HealthDrainEvent } from '../../src/index.js';
 import { ManualClock } from '../../src/testing.js';
-
-/** A promise with its resolve and reject at hand. */
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from '../helpers/deferred.js';
 
 /** A bulkhead-shaped test double that refuses new work once drained. */
 function fakeBulkhead(limit: number) {

@@ -1,21 +1,6 @@
 import { createEventHub, type Clock, type ResilienceEvent } from '../../src/index.js';
+export { deferred, type Deferred } from '../helpers/deferred.js';
 
-/** A promise with its settle functions, for work that ends when the test says so. */
-export interface Deferred<T> {
-  readonly promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-export function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 /** An event hub that records every event. */
 export function recordingHub(): { readonly events: ReturnType<typeof createEventHub>; readonly seen: ResilienceEvent[] } {
