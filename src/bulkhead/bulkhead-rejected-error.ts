@@ -10,7 +10,7 @@ import { hasErrorCode, ResilienceError } from '../core/errors.js';
  * - `'full'`: every permit was taken and the wait queue was full (or has no room: capacity 0);
  * - `'evicted'`: the call was the oldest waiting one, evicted to make room for a newer caller
  *   (`overflow: 'drop-oldest'`);
- * - `'max-wait'`: the call waited `maxWaitMs` without getting a permit;
+ * - `'max-wait'`: the call waited `maxWaitMs` without getting a permit (at once with `maxWaitMs: 0`);
  * - `'draining'`: the bulkhead was drained (`drain()`, lame-duck mode) and takes no new work.
  *
  * @example

@@ -5,68 +5,18 @@
  */
 import type { Clock } from '../clock/clock.js';
 import type { Policy, Task } from '../core/policy.js';
-import { commonKeys, PolicyCore, type CommonOptions } from '../core/policy-core.js';
+import { commonKeys, PolicyCore } from '../core/policy-core.js';
 import { Scope } from '../core/scope.js';
 import { withoutStack } from '../core/stackless.js';
-import { checkNumber, checkOptions, optionalChoice, optionalNumber } from '../core/validate.js';
+import { checkOptions } from '../core/validate.js';
 import type { EventHub } from '../events/event-hub.js';
 import { DeadlineTimer } from '../queue/deadline-timer.js';
 import { WaitList } from '../queue/wait-list.js';
 import { BulkheadRejectedError, type BulkheadRejectReason } from './bulkhead-rejected-error.js';
+import { bulkheadSettings, type BulkheadOptions, type BulkheadOverflow } from './options.js';
 import { Waiter, type PermitHost } from './waiter.js';
 
-/**
- * What a bulkhead does when a call arrives, every permit is taken and its wait queue is full:
- * `'reject-new'` refuses the new call; `'drop-oldest'` refuses the oldest waiting call and queues
- * the new one (fresher work first, for callers whose old requests are likely abandoned).
- *
- * @example
- * ```ts
- * import { bulkhead, type BulkheadOverflow } from 'crackstop';
- *
- * const overflow: BulkheadOverflow = 'drop-oldest';
- * const policy = bulkhead({ limit: 4, queue: { capacity: 16, overflow } });
- * ```
- */
-export type BulkheadOverflow = 'reject-new' | 'drop-oldest';
-
-/**
- * The wait queue of a bulkhead.
- *
- * @example
- * ```ts
- * import { bulkhead, type BulkheadQueueOptions } from 'crackstop';
- *
- * const queue: BulkheadQueueOptions = { capacity: 100, maxWaitMs: 2_000, overflow: 'reject-new' };
- * const policy = bulkhead({ limit: 10, queue });
- * ```
- */
-export interface BulkheadQueueOptions {
-  /** How many calls may wait for a permit, an integer >= 0 (0: refuse at once when full). @defaultValue 0 */
-  readonly capacity?: number;
-  /** How long a call may wait for a permit before it is refused, in milliseconds, >= 0. @defaultValue Infinity */
-  readonly maxWaitMs?: number;
-  /** Who is refused when the wait queue is full. @defaultValue `'reject-new'` */
-  readonly overflow?: BulkheadOverflow;
-}
-
-/**
- * Options of {@link bulkhead}.
- *
- * @example
- * ```ts
- * import { bulkhead, type BulkheadOptions } from 'crackstop';
- *
- * const options: BulkheadOptions = { limit: 8, queue: { capacity: 32, maxWaitMs: 1_000 }, name: 'pg' };
- * const policy = bulkhead(options);
- * ```
- */
-export interface BulkheadOptions extends CommonOptions {
-  /** The most executions in flight at once, an integer >= 1. */
-  readonly limit: number;
-  /** The wait queue. @defaultValue no queue: a call that finds every permit taken is refused */
-  readonly queue?: BulkheadQueueOptions;
-}
+export type { BulkheadOptions, BulkheadOverflow, BulkheadQueueOptions } from './options.js';
 
 /**
  * A bulkhead policy.
@@ -113,7 +63,8 @@ const where = 'bulkhead()';
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return ((typeof value === 'object' && value !== null) || typeof value === 'function') && typeof (value as PromiseLike<T>).then === 'function';
 }
-const overflows: readonly BulkheadOverflow[] = ['reject-new', 'drop-oldest'];
+/** The intrinsic `then`, called on the promise that adopted a result (never the result's own). */
+const promiseThen = Promise.prototype.then;
 
 class Bulkhead extends PolicyCore implements BulkheadPolicy, PermitHost {
   readonly limit: number;
@@ -130,16 +81,11 @@ class Bulkhead extends PolicyCore implements BulkheadPolicy, PermitHost {
   constructor(options: BulkheadOptions) {
     const opts = checkOptions(where, options, [...commonKeys, 'limit', 'queue']);
     super(where, 'bulkhead', opts);
-    this.limit = checkNumber(where, 'limit', opts['limit'], { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true });
-    const queue = checkOptions(`${where} \`queue\``, opts['queue'], ['capacity', 'maxWaitMs', 'overflow']);
-    this.queueCapacity = optionalNumber(where, 'queue.capacity', queue['capacity'], { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true }, 0);
-    this.maxWaitMs = optionalNumber(where, 'queue.maxWaitMs', queue['maxWaitMs'], { min: 0, allowInfinity: true }, Infinity);
-    this.overflow = optionalChoice(where, 'queue.overflow', queue['overflow'], overflows, 'reject-new');
-    if (this.queueCapacity === 0) {
-      for (const key of ['maxWaitMs', 'overflow'] as const) {
-        if (queue[key] !== undefined) throw new TypeError(`${where}: \`queue.${key}\` needs a wait queue, but \`queue.capacity\` is 0`);
-      }
-    }
+    const settings = bulkheadSettings(where, opts);
+    this.limit = settings.limit;
+    this.queueCapacity = settings.queueCapacity;
+    this.maxWaitMs = settings.maxWaitMs;
+    this.overflow = settings.overflow;
     this.#deadlines = new DeadlineTimer(this.clock, () => this.#expire());
   }
 
@@ -163,18 +109,21 @@ class Bulkhead extends PolicyCore implements BulkheadPolicy, PermitHost {
 
   run<T>(fn: Task<T>, context: Scope): Promise<T> {
     let result: T | PromiseLike<T>;
-    let thenable: boolean;
     try {
       result = fn(context);
-      // Inside the try: a `then` getter that throws must not leak the permit.
-      thenable = isThenable(result);
+      if (isThenable(result)) {
+        // The intrinsic `then` on the adopting promise: a promise's own patched `then` could call
+        // back twice (a double release). Inside the try: reading `then`, or the `constructor`
+        // that Promise.resolve reads, may throw; if so no reaction was registered, and the catch
+        // releases the permit the only time.
+        return promiseThen.call(Promise.resolve(result), this.#settledWith, this.#failedWith) as Promise<T>;
+      }
     } catch (error) {
       this.release();
       return Promise.reject(error);
     }
-    if (thenable) return Promise.resolve(result).then(this.#settledWith, this.#failedWith) as Promise<T>;
     this.release();
-    return Promise.resolve(result as T);
+    return Promise.resolve(result);
   }
 
   /** The permit of a call is released when its work really settles, not when its caller gives up. */
@@ -211,16 +160,20 @@ class Bulkhead extends PolicyCore implements BulkheadPolicy, PermitHost {
   }
 
   #wait<T>(fn: Task<T>, parent: Scope | undefined): Promise<T> {
+    if (this.maxWaitMs === 0) return Promise.reject(this.#refusal('max-wait')); // may not wait at all
     const waiters = this.#waiters;
+    let evicted: Waiter<unknown> | undefined;
     if (waiters.size >= this.queueCapacity) {
-      const oldest = this.overflow === 'drop-oldest' ? waiters.shift() : undefined;
-      if (oldest === undefined) return Promise.reject(this.#refusal('full'));
-      oldest.refuse(this.#refusal('evicted'));
+      evicted = this.overflow === 'drop-oldest' ? waiters.shift() : undefined;
+      if (evicted === undefined) return Promise.reject(this.#refusal('full'));
     }
     const deadline = this.maxWaitMs === Infinity ? Infinity : this.clock.now() + this.maxWaitMs;
     const waiter = new Waiter<T>(fn, parent, deadline, waiters as WaitList<Waiter<T>>, this);
     const promise = waiter.start();
     if (deadline !== Infinity && waiter.linked) this.#deadlines.arm(deadline);
+    // Refused once the new caller has its place: a listener of the refusal that calls execute()
+    // finds the queue full, never room for one caller too many.
+    evicted?.refuse(this.#refusal('evicted'));
     return promise;
   }
 

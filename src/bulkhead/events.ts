@@ -23,7 +23,7 @@ export interface BulkheadRejectedEvent extends EventBase {
   readonly reason: BulkheadRejectReason;
   /** Executions in flight when it happened. */
   readonly active: number;
-  /** Calls waiting when it happened (after the refused call left). */
+  /** Calls waiting when it happened: after the refused call left (and, for `'evicted'`, the newer call took its place). */
   readonly queued: number;
   /** The bulkhead's limit. */
   readonly limit: number;

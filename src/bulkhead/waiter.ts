@@ -67,7 +67,8 @@ export class Waiter<T> extends Scope implements WaitNode<Waiter<T>> {
     }
     parent.detach(this);
     if (parent.aborted) {
-      // Unreachable while aborts remove waiters synchronously; kept so that no permit can leak.
+      // Reached only if code ran between the parent's abort and this waiter hearing of it (a
+      // listener on the parent's signal that freed a permit synchronously): give the permit back.
       this.host.release();
       this.reject(parent.reason);
       return;

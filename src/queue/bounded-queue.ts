@@ -74,8 +74,10 @@ export interface BoundedQueueOptions<T> extends CommonOptions {
 export interface QueueWaitOptions {
   /**
    * Aborting it while the operation waits makes it leave the queue at once and reject with
-   * `signal.reason` (a blocked push's item is not added). An already-aborted signal rejects
-   * without doing anything, and a value that is not an AbortSignal rejects with a TypeError.
+   * `signal.reason` (a blocked push's item is not added). An operation the queue has already
+   * settled keeps its outcome even if the signal aborts later in the same tick: an item handed
+   * to a consumer is never lost. An already-aborted signal rejects without doing anything, and a
+   * value that is not an AbortSignal rejects with a TypeError.
    */
   readonly signal?: AbortSignal | undefined;
 }
@@ -175,7 +177,8 @@ export interface BoundedQueue<T> extends AsyncIterable<T> {
   close(): void;
   /**
    * Iterates over items as they arrive, until the queue is closed and empty. Aborting `signal`
-   * makes a waiting `next()` reject with its reason. Breaking out of the loop stops taking.
+   * makes a waiting `next()` reject with its reason. Breaking out of the loop (`return()`) stops
+   * taking: every `next()` still waiting resolves `done`.
    *
    * @throws TypeError when `signal` is not an AbortSignal.
    */

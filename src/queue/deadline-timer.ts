@@ -17,6 +17,8 @@ import type { Clock, TimerHandle } from '../clock/clock.js';
 export class DeadlineTimer {
   #handle: TimerHandle = undefined;
   #armed = false;
+  /** The clock time it is set for, while armed. */
+  #due = 0;
   readonly #clock: Clock;
   readonly #onDue: () => void;
 
@@ -25,10 +27,19 @@ export class DeadlineTimer {
     this.#onDue = onDue;
   }
 
-  /** Sets the timer for `deadline` (clock time), unless it is already set. */
+  /**
+   * Sets the timer for `deadline` (clock time), unless it is already set for that time or
+   * earlier. (Set for a later time, it is moved: a listener called while the owner refuses
+   * expired waiters may add a waiter, and arm for its deadline, before the owner re-arms for
+   * its oldest.)
+   */
   arm(deadline: number): void {
-    if (this.#armed) return;
+    if (this.#armed) {
+      if (this.#due <= deadline) return;
+      this.#clock.clearTimeout(this.#handle);
+    }
     this.#armed = true;
+    this.#due = deadline;
     this.#handle = this.#clock.setTimeout(this.#fire, deadline - this.#clock.now());
   }
 

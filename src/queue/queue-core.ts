@@ -5,11 +5,9 @@
  * @module
  */
 import type { Clock } from '../clock/clock.js';
-import type { Task } from '../core/policy.js';
-import type { Scope } from '../core/scope.js';
-import { SignalLinks } from '../core/signal-link.js';
 import { withoutStack } from '../core/stackless.js';
 import type { EventHub } from '../events/event-hub.js';
+import { AbortLink } from './abort-link.js';
 import type { BoundedQueue, BoundedQueueOptions, QueueOverflow, QueueWaitOptions } from './bounded-queue.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import type { QueueDropReason, QueueRejectReason } from './events.js';
@@ -22,8 +20,6 @@ import { WaitList } from './wait-list.js';
 import { Consumer, DrainWaiter, Producer, type WaiterHost } from './waiters.js';
 
 const resolved: Promise<void> = Promise.resolve();
-/** The task handed to the signal links, which only need a scope: never called. */
-const noTask: Task<undefined> = () => undefined;
 /** What an offer without waiting did. */
 const Offer = { Refused: 0, Added: 1, Dropped: 2 } as const;
 type Offer = (typeof Offer)[keyof typeof Offer];
@@ -48,7 +44,7 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
   readonly #producers = new WaitList<Producer<T>>();
   readonly #consumers = new WaitList<Consumer<T>>();
   readonly #drainWaiters = new WaitList<DrainWaiter>();
-  #links: SignalLinks | undefined = undefined;
+  #abortLinks: WeakMap<AbortSignal, AbortLink> | undefined = undefined;
   /** One timer for the blocked producers' `maxWaitMs` (their deadlines follow their order). */
   readonly #deadlines: DeadlineTimer;
 
@@ -92,7 +88,7 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
     if (this.overflow !== 'block' || this.maxWaitMs === 0) return Promise.reject(this.#refuse(this.overflow === 'block' ? 'max-wait' : 'full'));
     const deadline = this.maxWaitMs === Infinity ? Infinity : this.clock.now() + this.maxWaitMs;
     const producer = new Producer<T>(item, deadline, this.#producers, this);
-    const promise = signal === undefined ? producer.start(undefined) : this.#linked(signal, (scope) => producer.start(scope));
+    const promise = producer.start(this.#link(signal));
     if (deadline !== Infinity && producer.linked) this.#deadlines.arm(deadline);
     return promise;
   }
@@ -149,7 +145,7 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
     if (this.#buffer.size > 0) return Promise.resolve(this.#takeOne());
     if (this.closed) return Promise.reject(new QueueClosedError());
     const consumer = new Consumer<T>(false, this.#consumers);
-    return signal === undefined ? consumer.start<T>(undefined) : this.#linked(signal, (scope) => consumer.start<T>(scope));
+    return consumer.start<T>(this.#link(signal));
   }
 
   tryTake(): T | undefined {
@@ -167,7 +163,9 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
     const buffer = this.#buffer;
     const item = buffer.shift() as T;
     this.taken++;
-    const producer = this.#producers.shift();
+    // Once closed, no blocked producer gets in (close() is refusing them, and may be running a
+    // queue.rejected listener that takes right now).
+    const producer = this.closed ? undefined : this.#producers.shift();
     if (producer !== undefined) {
       buffer.push(producer.item);
       this.pushed++;
@@ -192,9 +190,10 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
       return Promise.resolve({ done: true, value: undefined });
     }
     const consumer = new Consumer<T>(true, this.#consumers);
+    const earlier = iterator.waiting;
+    if (earlier !== undefined && earlier.linked) consumer.earlier = earlier; // next() called again before the last one settled
     iterator.waiting = consumer;
-    const start = (scope: Scope | undefined): Promise<IteratorResult<T, undefined>> => consumer.start(scope);
-    return signal === undefined ? start(undefined) : this.#linked(signal, start);
+    return consumer.start(this.#link(signal));
   }
 
   /**
@@ -215,7 +214,7 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
     }
     if (this.#buffer.size === 0) return resolved;
     const waiter = new DrainWaiter(this.#drainWaiters);
-    return signal === undefined ? waiter.start(undefined) : this.#linked(signal, (scope) => waiter.start(scope));
+    return waiter.start(this.#link(signal));
   }
 
   close(): void {
@@ -245,10 +244,9 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
     if (this.#producers.size === 0) this.#deadlines.disarm();
   }
 
-  /** Runs `start` under a scope linked to `signal` (one listener per signal, however many wait). */
-  #linked<R>(signal: AbortSignal, start: (scope: Scope) => Promise<R>): Promise<R> {
-    const runner = { runScoped: <U>(_fn: Task<U>, scope: Scope | undefined): Promise<U> => start(scope as Scope) as Promise<unknown> as Promise<U> };
-    return (this.#links ??= new SignalLinks()).run(signal, runner, noTask) as Promise<unknown> as Promise<R>;
+  /** The abort link of a waiting operation's signal (one listener per signal, however many wait). */
+  #link(signal: AbortSignal | undefined): AbortLink | undefined {
+    return signal === undefined ? undefined : AbortLink.of(signal, (this.#abortLinks ??= new WeakMap()));
   }
 
   /** Counts a refused push, reports it, and returns the error its producer gets. */

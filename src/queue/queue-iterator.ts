@@ -9,14 +9,14 @@ import { iterationDone, type Consumer } from './waiters.js';
 
 /**
  * An iterator that takes items as they arrive and ends once the queue is closed and empty.
- * `return()` (a `break` out of `for await`) stops it: a `next()` still waiting resolves `done`
- * and takes nothing.
+ * `return()` (a `break` out of `for await`) stops it: every `next()` still waiting resolves
+ * `done` and takes nothing.
  *
  * @internal
  */
 export class QueueIterator<T> implements AsyncIterableIterator<T, undefined> {
   finished = false;
-  /** The consumer of the last `next()` that had to wait. */
+  /** The consumer of the last `next()` that had to wait; earlier ones still waiting hang off it. */
   waiting: Consumer<T> | undefined = undefined;
   readonly #queue: Queue<T>;
   readonly #signal: AbortSignal | undefined;
@@ -33,9 +33,8 @@ export class QueueIterator<T> implements AsyncIterableIterator<T, undefined> {
 
   return(): Promise<IteratorResult<T, undefined>> {
     this.finished = true;
-    const waiting = this.waiting;
+    for (let waiting = this.waiting; waiting !== undefined; waiting = waiting.earlier) this.#queue.cancelWaiting(waiting);
     this.waiting = undefined;
-    if (waiting !== undefined) this.#queue.cancelWaiting(waiting);
     return Promise.resolve(iterationDone);
   }
 

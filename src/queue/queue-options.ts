@@ -53,6 +53,9 @@ export function queueSettings<T>(options: BoundedQueueOptions<T>): QueueSettings
 
 /** A TypeError when `signal` is given but is not an AbortSignal; operations reject with it. */
 export function badSignal(operation: string, signal: unknown): TypeError | undefined {
-  if (typeof signal === 'object' && signal !== null && typeof (signal as AbortSignal).addEventListener === 'function') return undefined;
+  if (typeof signal === 'object' && signal !== null) {
+    const { addEventListener, removeEventListener } = signal as AbortSignal;
+    if (typeof addEventListener === 'function' && typeof removeEventListener === 'function') return undefined;
+  }
   return new TypeError(`${operation}: \`signal\` must be an AbortSignal, got ${describeValue(signal)}`);
 }

@@ -39,13 +39,6 @@ export class RingBuffer<T> {
     return value;
   }
 
-  /** Removes and returns every value, oldest first. */
-  shiftAll(): T[] {
-    const out = new Array<T>(this.size);
-    for (let i = 0; i < out.length; i++) out[i] = this.shift() as T;
-    return out;
-  }
-
   #grow(): void {
     const old = this.#items;
     const length = old.length;

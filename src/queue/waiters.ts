@@ -5,7 +5,8 @@
  * @internal
  * @module
  */
-import type { AbortTarget, Scope } from '../core/scope.js';
+import type { AbortTarget } from '../core/scope.js';
+import type { AbortLink } from './abort-link.js';
 import type { WaitList, WaitNode } from './wait-list.js';
 
 /** What a waiter tells its queue when it leaves by its caller's abort. */
@@ -21,7 +22,7 @@ export class Producer<T> implements WaitNode<Producer<T>>, AbortTarget {
   linked = false;
   resolve!: () => void;
   reject!: (reason: unknown) => void;
-  scope: Scope | undefined = undefined;
+  abortLink: AbortLink | undefined = undefined;
   readonly item: T;
   /** The clock time past which it is refused (Infinity: never). */
   readonly deadline: number;
@@ -35,29 +36,29 @@ export class Producer<T> implements WaitNode<Producer<T>>, AbortTarget {
     this.host = host;
   }
 
-  /** Joins the end of the list; `scope` (the caller's signal link) tells of an abort. */
-  start(scope: Scope | undefined): Promise<void> {
+  /** Joins the end of the list; `link` (of the caller's signal) tells of an abort. */
+  start(link: AbortLink | undefined): Promise<void> {
     const promise = new Promise<void>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
     this.list.push(this);
-    if (scope !== undefined) {
-      this.scope = scope;
-      scope.attach(this);
+    if (link !== undefined) {
+      this.abortLink = link;
+      link.attach(this);
     }
     return promise;
   }
 
   /** Settles with `error` (the producer has already been removed from the list). */
   refuse(error: unknown): void {
-    this.scope?.detach(this);
+    this.abortLink?.detach(this);
     this.reject(error);
   }
 
   /** Its item is in the queue (the producer has already been removed from the list). */
   admitted(): void {
-    this.scope?.detach(this);
+    this.abortLink?.detach(this);
     this.resolve();
   }
 
@@ -78,9 +79,11 @@ export class Consumer<T> implements WaitNode<Consumer<T>>, AbortTarget {
   linked = false;
   resolve!: (value: T | IteratorResult<T, undefined>) => void;
   reject!: (reason: unknown) => void;
-  scope: Scope | undefined = undefined;
+  abortLink: AbortLink | undefined = undefined;
   /** An iterator's `next()`: settles with iterator results, and with `done` when the queue closes. */
   readonly iterating: boolean;
+  /** The same iterator's earlier `next()` still waiting when this one was made, if any. */
+  earlier: Consumer<T> | undefined = undefined;
   readonly list: WaitList<Consumer<T>>;
 
   constructor(iterating: boolean, list: WaitList<Consumer<T>>) {
@@ -88,28 +91,28 @@ export class Consumer<T> implements WaitNode<Consumer<T>>, AbortTarget {
     this.list = list;
   }
 
-  start<R>(scope: Scope | undefined): Promise<R> {
+  start<R>(link: AbortLink | undefined): Promise<R> {
     const promise = new Promise<R>((resolve, reject) => {
       this.resolve = resolve as (value: unknown) => void;
       this.reject = reject;
     });
     this.list.push(this);
-    if (scope !== undefined) {
-      this.scope = scope;
-      scope.attach(this);
+    if (link !== undefined) {
+      this.abortLink = link;
+      link.attach(this);
     }
     return promise;
   }
 
   /** Hands it `item` (it has already been removed from the list). */
   deliver(item: T): void {
-    this.scope?.detach(this);
+    this.abortLink?.detach(this);
     this.resolve(this.iterating ? { done: false, value: item } : item);
   }
 
   /** The queue closed with nothing left, or its iterator returned (already removed from the list). */
   end(error: () => unknown): void {
-    this.scope?.detach(this);
+    this.abortLink?.detach(this);
     if (this.iterating) this.resolve(iterationDone);
     else this.reject(error());
   }
@@ -126,29 +129,29 @@ export class DrainWaiter implements WaitNode<DrainWaiter>, AbortTarget {
   linked = false;
   resolve!: () => void;
   reject!: (reason: unknown) => void;
-  scope: Scope | undefined = undefined;
+  abortLink: AbortLink | undefined = undefined;
   readonly list: WaitList<DrainWaiter>;
 
   constructor(list: WaitList<DrainWaiter>) {
     this.list = list;
   }
 
-  start(scope: Scope | undefined): Promise<void> {
+  start(link: AbortLink | undefined): Promise<void> {
     const promise = new Promise<void>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
     this.list.push(this);
-    if (scope !== undefined) {
-      this.scope = scope;
-      scope.attach(this);
+    if (link !== undefined) {
+      this.abortLink = link;
+      link.attach(this);
     }
     return promise;
   }
 
   /** The queue is empty (already removed from the list). */
   drained(): void {
-    this.scope?.detach(this);
+    this.abortLink?.detach(this);
     this.resolve();
   }
 

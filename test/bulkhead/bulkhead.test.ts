@@ -197,7 +197,7 @@ describe('bulkhead › refusals', () => {
     await tick();
     expect(calls.map((c) => c.state)).toEqual(['pending', 'rejected', 'rejected', 'pending', 'pending']);
     expect((calls[1]?.error as BulkheadRejectedError).reason).toBe('evicted');
-    expect(reasons).toEqual(['evicted q=1', 'evicted q=1']);
+    expect(reasons).toEqual(['evicted q=2', 'evicted q=2']); // the newer caller already has the evicted one's place
     expect(policy.queued).toBe(2);
     for (let i = 0; i < 3; i++) {
       g.calls[i]?.resolve(i);

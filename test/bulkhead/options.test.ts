@@ -58,7 +58,7 @@ describe('bulkhead › options (failure mode 37: bad numeric config)', () => {
   });
 
   it('queue options that need a wait queue are refused when its capacity is 0 (they would be ignored)', () => {
-    expect(build({ limit: 1, queue: { maxWaitMs: 100 } })).toThrow('bulkhead(): `queue.maxWaitMs` needs a wait queue, but `queue.capacity` is 0');
+    expect(build({ limit: 1, queue: { maxWaitMs: 100 } })).toThrow('bulkhead(): `queue.maxWaitMs` needs a wait queue, but `queue.capacity` is 0, got 100 (number)');
     expect(build({ limit: 1, queue: { capacity: 0, overflow: 'drop-oldest' } })).toThrow(TypeError);
   });
 

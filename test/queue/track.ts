@@ -1,5 +1,7 @@
 /** Test helpers shared by the queue and bulkhead tests. */
 import { getEventListeners } from 'node:events';
+import { expect } from 'vitest';
+import type { BoundedQueue } from '../../src/index.js';
 
 /** The observed state of a promise, updated as it settles (observing it also handles it). */
 export interface Tracked<T> {
@@ -49,4 +51,10 @@ export function deferred<T = void>(): Deferred<T> {
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+/** The ledger every queue keeps at every step, and its bound. */
+export function expectLedger<T>(queue: BoundedQueue<T>): void {
+  expect(queue.pushed).toBe(queue.taken + queue.dropped + queue.refused + queue.size);
+  expect(queue.size).toBeLessThanOrEqual(queue.capacity);
 }
