@@ -15,6 +15,7 @@ import { WaitList } from '../queue/wait-list.js';
 import { BulkheadRejectedError, type BulkheadRejectReason } from './bulkhead-rejected-error.js';
 import { bulkheadSettings, type BulkheadOptions, type BulkheadOverflow } from './options.js';
 import { Waiter, type PermitHost } from './waiter.js';
+import { adopt, isThenable } from '../core/thenable.js';
 
 export type { BulkheadOptions, BulkheadOverflow, BulkheadQueueOptions } from './options.js';
 
@@ -60,11 +61,6 @@ export interface BulkheadPolicy extends Policy {
 
 const where = 'bulkhead()';
 
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return ((typeof value === 'object' && value !== null) || typeof value === 'function') && typeof (value as PromiseLike<T>).then === 'function';
-}
-/** The intrinsic `then`, called on the promise that adopted a result (never the result's own). */
-const promiseThen = Promise.prototype.then;
 
 class Bulkhead extends PolicyCore implements BulkheadPolicy, PermitHost {
   readonly limit: number;
@@ -116,7 +112,7 @@ class Bulkhead extends PolicyCore implements BulkheadPolicy, PermitHost {
         // back twice (a double release). Inside the try: reading `then`, or the `constructor`
         // that Promise.resolve reads, may throw; if so no reaction was registered, and the catch
         // releases the permit the only time.
-        return promiseThen.call(Promise.resolve(result), this.#settledWith, this.#failedWith) as Promise<T>;
+        return adopt(result, this.#settledWith, this.#failedWith) as Promise<T>;
       }
     } catch (error) {
       this.release();

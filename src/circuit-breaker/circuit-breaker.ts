@@ -16,7 +16,7 @@ import type { CircuitIgnoredReason } from './events.js';
 import type { CircuitMetrics } from './metrics.js';
 import type { CircuitBreakerOptions, CircuitOutcome, CircuitState } from './options.js';
 import { ProbeCall, type ProbeHost } from './probe-call.js';
-import { isThenable } from '../core/thenable.js';
+import { adopt, isThenable } from '../core/thenable.js';
 import type { CircuitSnapshot } from './snapshot.js';
 import { CircuitStateMachine, Closed, HalfOpen, Isolated, Open, type CircuitIsolation, type StateCode } from './state-machine.js';
 
@@ -122,8 +122,8 @@ class CircuitBreaker extends CircuitStateMachine implements CircuitBreakerPolicy
     try {
       result = fn(parent ?? new Scope(1));
       // Inside the try: a `then` (or its getter) that throws fails the call like a throw.
-      if (result instanceof Promise) return (result as Promise<T>).then(fulfilled, call.rejected);
-      if (isThenable(result)) return Promise.resolve(result as PromiseLike<T>).then(fulfilled, call.rejected);
+      // The intrinsic `then` (see adopt): a promise whose own `then` calls back twice counts once.
+      if (isThenable(result)) return adopt(result as PromiseLike<T>, fulfilled, call.rejected);
     } catch (error) {
       this.closedFailed(call, error);
       return Promise.reject(error);

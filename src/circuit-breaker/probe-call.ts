@@ -9,7 +9,7 @@ import type { Clock, TimerHandle } from '../clock/clock.js';
 import type { Task } from '../core/policy.js';
 import { Scope } from '../core/scope.js';
 import { TimeoutError } from '../timeout/timeout-error.js';
-import { isThenable } from '../core/thenable.js';
+import { adopt, isThenable } from '../core/thenable.js';
 
 /** What a probe reports its fate to (the breaker). */
 export interface ProbeHost {
@@ -58,7 +58,8 @@ export class ProbeCall<T> extends Scope {
       result = fn(this);
       // Inside the try: a thenable whose `then` (or its getter) throws fails the probe like a throw.
       if (isThenable(result)) {
-        result.then(
+        adopt(
+          result,
           (value) => this.fulfilled(value as T),
           (error: unknown) => this.failed(error),
         );

@@ -10,6 +10,7 @@ import { isRejection } from '../core/errors.js';
 import type { Policy, Task } from '../core/policy.js';
 import { commonKeys, PolicyCore, type CommonOptions } from '../core/policy-core.js';
 import { Scope } from '../core/scope.js';
+import { adopt } from '../core/thenable.js';
 import { checkNumber, checkOptions, optionalFunction, optionalNumber, optionalObjectWith } from '../core/validate.js';
 import type { EventHub } from '../events/event-hub.js';
 import { clampDelay, exponentialBackoff, type Backoff } from './backoff.js';
@@ -81,6 +82,8 @@ export interface RetryPolicy extends Policy {
   readonly clock: Clock;
 }
 
+const identity = <V>(value: V): V => value;
+
 /** Zero-delay retries that may run back to back, without a timer, before each retry waits for one. */
 const retriesWithoutYield = 10;
 
@@ -128,7 +131,12 @@ class Retry extends PolicyCore implements RetryPolicy {
     } catch (error) {
       return this.#attempts(fn, undefined, 0, true, error);
     }
-    return Promise.resolve(first).then(undefined, (error: unknown) => this.#attempts<T>(fn, undefined, 0, true, error));
+    try {
+      // The intrinsic `then` (see adopt): a patched `then` calling back twice starts one loop.
+      return adopt(first, identity, (error: unknown) => this.#attempts<T>(fn, undefined, 0, true, error));
+    } catch (error) {
+      return this.#attempts(fn, undefined, 0, true, error); // a throwing `then` or `constructor` getter
+    }
   }
 
   /** The attempt loop; `failedFirst` says that attempt 1 already ran and threw `firstError`. */

@@ -62,18 +62,28 @@ describe('thenables whose then throws', () => {
     });
   }
 
-  it('a closed call whose function returns a native promise with a `then` of its own that throws rejects (never throws)', async () => {
+  it('a closed call whose function returns a native promise with a patched `then` follows the promise itself, as `await` does (never throws, counts once)', async () => {
     const breaker = circuitBreaker({ window: { kind: 'consecutive', failures: 1 } });
-    const error = new Error('bad then');
-    const promise = Object.assign(new Promise<string>(() => undefined), {
-      then: () => {
-        throw error;
+    const patched = (promise: Promise<string>): Promise<string> =>
+      Object.assign(promise, {
+        then: () => {
+          throw new Error('patched then');
+        },
+      });
+    let call: Promise<unknown> | undefined;
+    expect(() => (call = breaker.execute(() => patched(Promise.resolve('fine'))))).not.toThrow();
+    expect(await call).toBe('fine');
+    expect(breaker.state).toBe('closed');
+    // A patched `then` that calls back twice is not asked at all: one failure is one failure.
+    const twice = Object.assign(Promise.reject(new Error('down')), {
+      then(_: unknown, onRejected: (e: unknown) => void): void {
+        onRejected(new Error('first'));
+        onRejected(new Error('second'));
       },
     });
-    let call: Promise<unknown> | undefined;
-    expect(() => (call = breaker.execute(() => promise))).not.toThrow();
-    expect(await rejection(call as Promise<unknown>)).toBe(error);
-    expect(breaker.state).toBe('open');
+    const counting = circuitBreaker({ window: { kind: 'consecutive', failures: 5 } });
+    await expect(counting.execute(() => twice)).rejects.toThrow('down');
+    expect(counting.metrics().failures).toBe(1);
   });
 });
 

@@ -148,3 +148,24 @@ describe('execute() arguments', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 });
+
+describe('retry and a promise whose own then is patched', () => {
+  it('a first attempt whose patched then calls back twice starts one retry loop, not two', async () => {
+    const clock = new ManualClock();
+    let calls = 0;
+    const policy = retry({ clock, maxAttempts: 3, backoff: constantBackoff(10) });
+    const call = policy.execute(() => {
+      calls++;
+      if (calls > 1) return 'ok';
+      return Object.assign(Promise.reject(new Error('down')), {
+        then(_: unknown, onRejected: (e: unknown) => void): void {
+          onRejected(new Error('first'));
+          onRejected(new Error('second'));
+        },
+      }) as unknown as Promise<string>;
+    });
+    await clock.runAll();
+    expect(await call).toBe('ok');
+    expect(calls).toBe(2);
+  });
+});
