@@ -48,7 +48,7 @@ export interface CircuitBreakerPolicy extends Policy {
   /**
    * Whether a call made now would be admitted: synchronous, for callers that want to fail fast
    * without a promise. It allocates nothing itself (an open circuit reads the clock, whose
-   * `performance.now()` boxes its result). It reserves nothing: in half-open, the free probe slot
+   * reading on the system clock is a boxed number). It reserves nothing: in half-open, the free probe slot
    * it saw may be taken by another call before yours; `execute` stays the authority.
    */
   isCallPermitted(): boolean;
