@@ -34,16 +34,19 @@ class LongTimer {
  * ```ts
  * import { createSystemClock, type SystemClockOptions } from 'crackstop';
  *
- * const options: SystemClockOptions = { unref: false };
+ * // For a background sampler that must never keep the process alive.
+ * const options: SystemClockOptions = { unref: true };
  * const clock = createSystemClock(options);
  * ```
  */
 export interface SystemClockOptions {
   /**
    * Whether timers are `unref`'d (where the runtime has `unref`), so that a pending timer never
-   * keeps a process alive by itself.
+   * keeps a process alive by itself. Only for timers that are not part of a pending call (a
+   * background sampler): an `unref`'d backoff wait or deadline lets a script exit in the middle of
+   * the call it was waiting for.
    *
-   * @defaultValue true
+   * @defaultValue false
    */
   readonly unref?: boolean;
 }
@@ -65,16 +68,16 @@ function arm(timer: LongTimer): void {
  *
  * @example
  * ```ts
- * import { createSystemClock, retry } from 'crackstop';
+ * import { createSystemClock, loadShedder } from 'crackstop';
  *
- * // A short script with nothing else pending: keep the process alive during backoff waits.
- * const clock = createSystemClock({ unref: false });
- * const policy = retry({ clock });
+ * // Timers that never keep the process alive (for periodic work of your own, not for calls).
+ * const background = createSystemClock({ unref: true });
+ * const shedder = loadShedder({ maxInFlight: 100, clock: createSystemClock() });
  * ```
  */
 export function createSystemClock(options?: SystemClockOptions): Clock {
   const opts = checkOptions('createSystemClock()', options, ['unref']);
-  const unref = optionalBoolean('createSystemClock()', 'unref', opts['unref'], true);
+  const unref = optionalBoolean('createSystemClock()', 'unref', opts['unref'], false);
   return {
     now: () => performance.now(),
     setTimeout(callback: () => void, ms: number): TimerHandle {
@@ -100,10 +103,11 @@ export function createSystemClock(options?: SystemClockOptions): Clock {
 }
 
 /**
- * The default clock of every policy: monotonic `performance.now()` and the runtime's timers,
- * `unref`'d so that they never keep a process alive by themselves. Timers are always cleared when
- * the call that made them settles. In a short script whose only pending work is a retry's
- * backoff wait, use `createSystemClock({ unref: false })` so that the process waits for it.
+ * The default clock of every policy: monotonic `performance.now()` and the runtime's timers. A
+ * timer keeps the process alive while the call that set it is pending (a backoff wait is pending
+ * work, like the socket of a request), and every timer is cleared when its call settles, so a
+ * process whose work has settled exits at once. Background samplers (the event-loop probe of
+ * `crackstop/node`) use their own `unref`'d timers.
  *
  * @example
  * ```ts

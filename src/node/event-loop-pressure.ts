@@ -5,7 +5,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Clock, TimerHandle } from '../clock/clock.js';
-import { systemClock } from '../clock/system-clock.js';
+import { createSystemClock } from '../clock/system-clock.js';
 import { checkOptions, optionalNumber, optionalObjectWith } from '../core/validate.js';
 
 /**
@@ -32,7 +32,7 @@ export interface EventLoopPressureOptions {
   readonly windowMs?: number;
   /** The sampling resolution of `monitorEventLoopDelay`, in milliseconds, an integer >= 1. @defaultValue 10 */
   readonly resolutionMs?: number;
-  /** The clock of the window timer (its timers should be `unref`'d, as `systemClock`'s are). @defaultValue `systemClock` */
+  /** The clock of the window timer (its timers should be `unref`'d: a sampler must never keep the process alive). @defaultValue `createSystemClock({ unref: true })` */
   readonly clock?: Clock;
 }
 
@@ -84,7 +84,7 @@ export function createDelayProbe(options: EventLoopPressureOptions | undefined, 
   const percentile = opts['percentile'] === undefined ? undefined : optionalNumber(where, 'percentile', opts['percentile'], { min: 1, max: 100 }, 99);
   const windowMs = optionalNumber(where, 'windowMs', opts['windowMs'], { min: 10, max: 3_600_000 }, 500);
   const resolutionMs = optionalNumber(where, 'resolutionMs', opts['resolutionMs'], { min: 1, max: 60_000, integer: true }, 10);
-  const clock = optionalObjectWith<Clock>(where, 'clock', opts['clock'], ['now', 'setTimeout', 'clearTimeout']) ?? systemClock;
+  const clock = optionalObjectWith<Clock>(where, 'clock', opts['clock'], ['now', 'setTimeout', 'clearTimeout']) ?? createSystemClock({ unref: true });
 
   const histogram = histogramFor(resolutionMs);
   let delayMs = 0;

@@ -88,11 +88,11 @@ describe('systemClock', () => {
     }
   });
 
-  it('unrefs its timers by default, and not with { unref: false }', () => {
+  it("keeps its timers ref'd by default (pending work keeps the process alive), and unrefs them with { unref: true }", () => {
     const handles: Array<[boolean, unknown]> = [];
     for (const [clock, unref] of [
-      [systemClock, true],
-      [createSystemClock(), true],
+      [systemClock, false],
+      [createSystemClock(), false],
       [createSystemClock({ unref: true }), true],
       [createSystemClock({ unref: false }), false],
     ] as const) {
