@@ -1,8 +1,12 @@
 import { createSystemClock, pipeline, retry, timeout } from '../../src/index.js';
 
-// In a one-off script nothing else keeps Node alive during a backoff wait: with the default
-// (unref'd) systemClock the process would exit mid-retry with code 13. Keep the timers ref'd.
-const clock = createSystemClock({ unref: false });
-const policy = pipeline(retry({ clock, maxAttempts: 5 }), timeout({ clock, ms: 10_000 }));
+// A one-off script: the default clock keeps the process alive through the backoff waits, and
+// lets it exit as soon as the call settles.
+const policy = pipeline(retry({ maxAttempts: 5 }), timeout({ ms: 10_000 }));
 const response = await policy.execute(({ signal }) => fetch('https://api.example.com/export', { signal }));
 console.log(response.status);
+
+// For periodic work of your own that must never keep the process alive.
+const background = createSystemClock({ unref: true });
+const handle = background.setTimeout(() => console.log('still running'), 60_000);
+background.clearTimeout(handle);
