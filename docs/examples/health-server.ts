@@ -1,5 +1,6 @@
 /**
- * A service with Kubernetes-style health probes and a graceful shutdown that loses no request.
+ * A service with Kubernetes-style health probes and a graceful shutdown that finishes every
+ * request it accepted.
  *
  *   PORT=3000 DATABASE_HOST=127.0.0.1 DATABASE_PORT=5432 node health-server.js
  *
