@@ -7,7 +7,13 @@ export interface ProcessWatch {
   stop(): void;
 }
 
-export function watchProcess(): ProcessWatch {
+/**
+ * `quiet`: while watching, Node's own printing of warnings (its default `warning` listener) is held
+ * back, for negative controls that raise a warning on purpose; the warnings are still collected.
+ */
+export function watchProcess(options?: { readonly quiet?: boolean }): ProcessWatch {
+  const silenced = options?.quiet === true ? process.listeners('warning') : [];
+  for (const listener of silenced) process.off('warning', listener);
   const unhandled: unknown[] = [];
   const warnings: Error[] = [];
   const onRejection = (reason: unknown): void => {
@@ -24,6 +30,7 @@ export function watchProcess(): ProcessWatch {
     stop() {
       process.off('unhandledRejection', onRejection);
       process.off('warning', onWarning);
+      for (const listener of silenced) process.on('warning', listener);
     },
   };
 }
