@@ -89,6 +89,8 @@ class CircuitBreaker extends CircuitStateMachine implements CircuitBreakerPolicy
     if (this.code === Closed) return this.#runClosed(fn, parent);
     const now = this.clock.now();
     const code = this.currentCode(now);
+    // A state listener may have aborted the caller while the circuit moved to half-open.
+    if (parent !== undefined && parent.aborted) return Promise.reject(parent.reason);
     if (code === Closed) return this.#runClosed(fn, parent);
     if (code === HalfOpen && this.probes < this.config.maxProbes) {
       this.probes++;
@@ -104,7 +106,7 @@ class CircuitBreaker extends CircuitStateMachine implements CircuitBreakerPolicy
     if (events.hasListeners('circuit.rejected')) {
       const state = code === Open ? 'open' : code === HalfOpen ? 'half-open' : 'isolated';
       const base = { type: 'circuit.rejected', kind: 'circuit-breaker', name: this.name, time: now, state } as const;
-      events.emit(retryAfterMs === undefined ? base : { ...base, retryAfterMs });
+      this.emitEvent(retryAfterMs === undefined ? base : { ...base, retryAfterMs });
     }
     return Promise.reject(rejectionError(this.name, retryAfterMs));
   }
@@ -200,10 +202,10 @@ class CircuitBreaker extends CircuitStateMachine implements CircuitBreakerPolicy
     if (failure) {
       if (events.hasListeners('circuit.failure')) {
         const o = outcome ?? { ok: false, error: undefined };
-        events.emit({ type: 'circuit.failure', kind: 'circuit-breaker', name: this.name, time: now, durationMs: now - startedAt, probe, slow, outcome: o });
+        this.emitEvent({ type: 'circuit.failure', kind: 'circuit-breaker', name: this.name, time: now, durationMs: now - startedAt, probe, slow, outcome: o });
       }
     } else if (events.hasListeners('circuit.success')) {
-      events.emit({ type: 'circuit.success', kind: 'circuit-breaker', name: this.name, time: now, durationMs: now - startedAt, probe, slow });
+      this.emitEvent({ type: 'circuit.success', kind: 'circuit-breaker', name: this.name, time: now, durationMs: now - startedAt, probe, slow });
     }
   }
 
@@ -212,7 +214,7 @@ class CircuitBreaker extends CircuitStateMachine implements CircuitBreakerPolicy
     const events = this.events;
     if (events.hasListeners('circuit.ignored')) {
       const time = this.clock.now();
-      events.emit({ type: 'circuit.ignored', kind: 'circuit-breaker', name: this.name, time, durationMs: time - startedAt, probe, reason });
+      this.emitEvent({ type: 'circuit.ignored', kind: 'circuit-breaker', name: this.name, time, durationMs: time - startedAt, probe, reason });
     }
   }
 

@@ -58,7 +58,7 @@ function windowConfig(value: unknown): WindowConfig {
   if (value === undefined) {
     return { kind: 'consecutive', size: 5, durationMs: 0, failureRate: 1, minimumCalls: 1, slowCallMs: -1, slowCallRate: 2 };
   }
-  const raw = nested('window', value, Object.keys(value as object))['kind'];
+  const raw = nested('window', value, typeof value === 'object' && value !== null ? Object.keys(value) : [])['kind'];
   if (raw === undefined) throw new TypeError(`${where}: \`window.kind\` must be one of "consecutive", "count", "time", got undefined`);
   const kind = optionalChoice(where, 'window.kind', raw, ['consecutive', 'count', 'time'], 'consecutive');
   if (kind === 'consecutive') {

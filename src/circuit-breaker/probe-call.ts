@@ -53,6 +53,7 @@ export class ProbeCall<T> extends Scope {
     });
     this.timer = this.host.clock.setTimeout(() => this.expire(), this.host.probeTimeoutMs);
     this.parent?.attach(this);
+    if (this.done) return promise; // the parent had aborted: settled with its reason, fn never runs
     let result: T | PromiseLike<T>;
     try {
       result = fn(this);

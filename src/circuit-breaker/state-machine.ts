@@ -8,7 +8,8 @@
  */
 import { PolicyCore } from '../core/policy-core.js';
 import type { BreakerConfig } from './config.js';
-import type { CircuitStateEvent, CircuitTransitionReason } from './events.js';
+import type { ResilienceEvent } from '../events/types.js';
+import type { CircuitTransitionReason } from './events.js';
 import type { CircuitMetrics } from './metrics.js';
 import type { CircuitState } from './options.js';
 import { parseSnapshot, type CircuitSnapshot } from './snapshot.js';
@@ -61,8 +62,9 @@ export abstract class CircuitStateMachine extends PolicyCore {
   isolations = 0;
   /** Bumped by reset(): handles taken before it no longer count. */
   isolationEpoch = 0;
-  /** State events waiting while another one is delivered (see #emitState). */
-  #stateQueue: CircuitStateEvent[] | undefined = undefined;
+  /** Whether an event is being delivered, and the events its listeners caused meanwhile (see emitEvent). */
+  #delivering = false;
+  readonly #pending: ResilienceEvent[] = [];
 
   constructor(where: string, options: Readonly<Record<string, unknown>>, config: BreakerConfig) {
     super(where, 'circuit-breaker', options);
@@ -89,26 +91,28 @@ export abstract class CircuitStateMachine extends PolicyCore {
     }
     if (from !== to && this.events.hasListeners('circuit.state')) {
       const base = { type: 'circuit.state', kind: 'circuit-breaker', name: this.name, time: this.clock.now(), from: stateNames[from] as CircuitState, to: stateNames[to] as CircuitState, reason } as const;
-      this.#emitState(openMs === undefined ? base : { ...base, openMs });
+      this.emitEvent(openMs === undefined ? base : { ...base, openMs });
     }
   }
 
   /**
-   * Delivers a state event. A listener that moves the circuit (`isolate()`, `reset()`) while an
-   * event is being delivered queues its transition's event behind it, so that every listener sees
-   * the transitions in the order they happened.
+   * Delivers one of the breaker's events. A listener that makes the breaker emit again while an
+   * event is being delivered (it calls `execute()`, `isolate()`, `reset()`...) queues that event
+   * behind the one in delivery, so that every listener sees the events in the order they happened.
    */
-  #emitState(event: CircuitStateEvent): void {
-    if (this.#stateQueue !== undefined) {
-      this.#stateQueue.push(event);
+  emitEvent(event: ResilienceEvent): void {
+    const pending = this.#pending;
+    if (this.#delivering) {
+      pending.push(event);
       return;
     }
-    const queue: CircuitStateEvent[] = (this.#stateQueue = []);
+    this.#delivering = true;
     try {
       this.events.emit(event);
-      for (let next = queue.shift(); next !== undefined; next = queue.shift()) this.events.emit(next);
+      for (let i = 0; i < pending.length; i++) this.events.emit(pending[i] as ResilienceEvent);
     } finally {
-      this.#stateQueue = undefined;
+      pending.length = 0;
+      this.#delivering = false;
     }
   }
 
@@ -204,6 +208,9 @@ export abstract class CircuitStateMachine extends PolicyCore {
     this.lastOpenMs = snapshot.lastOpenMs;
     this.code = stateNames.indexOf(snapshot.state) as StateCode;
     if (this.code === Open) this.openUntil = now + snapshot.remainingOpenMs;
+    // The hold that isolated it did not survive the restart and can never be released: it counts
+    // as one held until reset(), so a hold taken and given up since does not end the isolation.
+    if (this.code === Isolated) this.isolations = 1;
   }
 
   metrics(): CircuitMetrics {

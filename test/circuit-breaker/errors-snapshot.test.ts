@@ -105,8 +105,41 @@ describe('snapshot and initialState', () => {
     breaker.isolate();
     const isolated = restore({ clock }, breaker.snapshot());
     expect(isolated.state).toBe('isolated');
+    // A hold taken and given up after the restart is not the one that isolated it: it stays isolated.
+    isolated.isolate().release();
+    expect(isolated.state).toBe('isolated');
+    expect(await rejection(isolated.execute(() => 'ran'))).toBeInstanceOf(IsolatedCircuitError);
     isolated.reset();
     expect(isolated.state).toBe('closed');
+  });
+
+  it.each(['consecutive', 'count', 'time'] as const)('%s window: each state survives a JSON round trip exactly (state, window, backoff step, remaining time)', async (kind) => {
+    const clock = new ManualClock();
+    const window =
+      kind === 'consecutive'
+        ? ({ kind, failures: 2, slowCallMs: 5 } as const)
+        : kind === 'count'
+          ? ({ kind, size: 4, minimumCalls: 2, failureRate: 0.6, slowCallMs: 5 } as const)
+          : ({ kind, durationMs: 400, buckets: 4, minimumCalls: 2, failureRate: 0.6, slowCallMs: 5 } as const);
+    const options = { clock, window, openMs: 100 };
+    const breaker = circuitBreaker(options);
+    const roundTrip = () => {
+      const saved = JSON.parse(JSON.stringify(breaker.snapshot())) as CircuitSnapshot;
+      const restored = restore(options, saved);
+      expect(restored.snapshot()).toEqual(saved);
+      expect(restored.metrics()).toEqual(breaker.metrics());
+      return saved.state;
+    };
+    await succeed(breaker, 1);
+    await fail(breaker, 1);
+    expect(roundTrip()).toBe('closed');
+    await fail(breaker, 1);
+    await clock.advance(30);
+    expect(roundTrip()).toBe('open');
+    await clock.advance(70);
+    expect(roundTrip()).toBe('half-open');
+    breaker.isolate();
+    expect(roundTrip()).toBe('isolated');
   });
 
   it('a window configured differently starts empty', async () => {

@@ -170,6 +170,38 @@ describe('listeners that move the circuit', () => {
     expect(breaker.state).toBe('isolated');
     expect(seen).toEqual(['closed->open', 'open->isolated']);
   });
+
+  it('failure mode 18: a call made by a state listener is reported after the transition that led to it, for every listener', async () => {
+    const clock = new ManualClock();
+    const events = createEventHub();
+    const breaker = circuitBreaker({ clock, events, window: { kind: 'consecutive', failures: 1 }, openMs: 100 });
+    events.on('circuit.state', (e) => {
+      if (e.to === 'open') void breaker.execute(ok).catch(() => undefined); // registered first: runs first
+    });
+    const seen: string[] = [];
+    events.onAny((e) => seen.push(e.type === 'circuit.state' ? `${e.from}->${e.to}` : e.type));
+    await fail(breaker, 1);
+    expect(seen).toEqual(['circuit.failure', 'closed->open', 'circuit.rejected']);
+  });
+
+  it('failure mode 8: a caller aborted by a state listener while its call moves the circuit to half-open never runs and holds no probe slot', async () => {
+    const { clock, rec, breaker } = halfOpen();
+    await fail(breaker, 1);
+    await clock.advance(100);
+    const controller = new AbortController();
+    rec.events.on('circuit.state', (e) => {
+      if (e.to === 'half-open') controller.abort(new Error('caller left'));
+    });
+    let ran = false;
+    const call = breaker.execute(() => {
+      ran = true;
+      return 'ran';
+    }, { signal: controller.signal });
+    expect(await rejection(call)).toEqual(new Error('caller left'));
+    expect(ran).toBe(false);
+    expect(breaker.metrics().probesInFlight).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
+  });
 });
 
 describe('calls whose caller left', () => {

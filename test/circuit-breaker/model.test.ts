@@ -1,4 +1,5 @@
-// Model-based test: random histories of calls (success, failure, slow, hang), caller aborts, time
+// Model-based test: random histories of calls (success, failure, slow, hang, sync throw, held and
+// settled later in whatever state), caller aborts, time
 // advances, isolate/release, reset and snapshot/restore, run against the breaker and against a
 // small reference model that keeps its window as a naive list. Failure modes 18 and 20.
 import fc from 'fast-check';
@@ -21,12 +22,27 @@ interface Hung {
   readonly probeId: number;
 }
 
+/** A call held open by the test, settled later by a SettleCommand (maybe in another state). */
+interface Held {
+  readonly resolve: (value: string) => void;
+  readonly reject: (error: Error) => void;
+  /** The model's probe id (0 when a closed call, or a call of a replaced instance). */
+  readonly probeId: number;
+  /** The model generation that admitted it (-1 once its instance was replaced). */
+  readonly generation: number;
+  readonly startedAt: number;
+  readonly outcome: Promise<unknown>;
+  /** Its caller's controller (held-signal calls not yet aborted). */
+  readonly controller: AbortController | undefined;
+}
+
 class Real {
   breaker: CircuitBreakerPolicy;
   rec: ReturnType<typeof recorder>;
   initial: CircuitState = 'closed';
   handles: CircuitIsolation[] = [];
   hung: Hung[] = [];
+  held: Held[] = [];
   nextId = 1;
   readonly clock = new ManualClock();
   readonly c: Config;
@@ -49,7 +65,14 @@ function invariants(m: Model, r: Real): void {
   expect(metrics.probesInFlight).toBe(m.probes.length);
   expect(metrics.probesInFlight).toBeLessThanOrEqual(m.c.maxProbes);
   // The window holds exactly what the naive list says.
-  if (m.state === 'closed') expect(metrics.calls).toBe(m.window().length);
+  if (m.state === 'closed') {
+    const w = m.window();
+    const failures = m.c.kind === 'consecutive' ? w.length : w.filter((e) => e.failure).length;
+    const slowCalls = m.c.kind === 'consecutive' ? 0 : w.filter((e) => e.slow).length;
+    expect([metrics.calls, metrics.failures, metrics.slowCalls]).toEqual([w.length, failures, slowCalls]);
+    expect(metrics.failureRate).toBe(w.length === 0 ? 0 : failures / w.length);
+    expect(metrics.slowCallRate).toBe(w.length === 0 ? 0 : slowCalls / w.length);
+  }
   // Open and half-open never outlast their bounds.
   if (m.state === 'open') {
     expect(metrics.retryAfterMs).toBeGreaterThan(0);
@@ -68,9 +91,11 @@ function invariants(m: Model, r: Real): void {
   expect(state).toBe(m.state);
 }
 
+type CallKind = 'success' | 'failure' | 'slow' | 'hang' | 'throw' | 'held' | 'held-signal';
+
 class CallCommand implements Cmd {
-  readonly kind: 'success' | 'failure' | 'slow' | 'hang';
-  constructor(kind: 'success' | 'failure' | 'slow' | 'hang') {
+  readonly kind: CallKind;
+  constructor(kind: CallKind) {
     this.kind = kind;
   }
   check(): boolean {
@@ -83,9 +108,16 @@ class CallCommand implements Cmd {
     const id = r.nextId++;
     const controller = new AbortController();
     let invoked = false;
+    let settle: Pick<Held, 'resolve' | 'reject'> | undefined;
     const fn = ({ signal }: { signal: AbortSignal }): Promise<string> => {
       invoked = true;
       switch (this.kind) {
+        case 'throw':
+          throw new Error('sync');
+        case 'held':
+        case 'held-signal':
+          if (this.kind === 'held-signal') void signal;
+          return new Promise<string>((resolve, reject) => (settle = { resolve, reject }));
         case 'success':
           return Promise.resolve('ok');
         case 'failure':
@@ -98,7 +130,8 @@ class CallCommand implements Cmd {
       }
     };
     // Only a hung call gets a signal (to abort it): the others take the path without a parent.
-    const call = r.breaker.execute(fn, this.kind === 'hang' ? { signal: controller.signal } : undefined);
+    const withSignal = this.kind === 'hang' || this.kind === 'held-signal';
+    const call = r.breaker.execute(fn, withSignal ? { signal: controller.signal } : undefined);
     const outcome = call.then(
       () => 'ok',
       (e: unknown) => (isCircuitOpenError(e) ? 'open' : isIsolatedCircuitError(e) ? 'isolated' : 'error'),
@@ -110,6 +143,11 @@ class CallCommand implements Cmd {
     }
     if (probe) m.admit(id);
     const generation = m.generation;
+    if (settle !== undefined) {
+      r.held.push({ ...settle, probeId: probe ? id : 0, generation, startedAt: m.now, outcome, controller: withSignal ? controller : undefined });
+      await flush();
+      return invariants(m, r);
+    }
     if (this.kind === 'hang') {
       r.hung.push({ controller, probeId: probe ? id : 0 });
       await flush();
@@ -119,7 +157,7 @@ class CallCommand implements Cmd {
     await outcome;
     const slow = this.kind === 'slow' && m.c.slowCallMs !== undefined;
     if (probe) m.probeDone(id, this.kind === 'success' || (this.kind === 'slow' && !slow));
-    else if (generation === m.generation) m.record(this.kind === 'failure', slow);
+    else if (generation === m.generation) m.record(this.kind === 'failure' || this.kind === 'throw', slow);
     invariants(m, r);
   }
   toString(): string {
@@ -132,7 +170,12 @@ class AbortCommand implements Cmd {
     return true;
   }
   async run(m: Model, r: Real): Promise<void> {
-    const hung = r.hung.shift();
+    // A hung call first; else the newest held call with a signal (a later settle then counts nothing).
+    let i = r.held.length - 1;
+    while (i >= 0 && r.held[i]?.controller === undefined) i--;
+    const held = r.hung.length === 0 && i !== -1 ? r.held[i] : undefined;
+    const hung = held === undefined ? r.hung.shift() : { controller: held.controller as AbortController, probeId: held.probeId };
+    if (held !== undefined) r.held[i] = { ...held, probeId: 0, generation: -1, controller: undefined };
     if (hung !== undefined) {
       hung.controller.abort(new Error('caller left'));
       const i = m.probes.findIndex((p) => p.id === hung.probeId);
@@ -143,6 +186,33 @@ class AbortCommand implements Cmd {
   }
   toString(): string {
     return 'abort';
+  }
+}
+
+/** Settles the oldest held call, whatever happened to the circuit since it was admitted. */
+class SettleCommand implements Cmd {
+  readonly ok: boolean;
+  constructor(ok: boolean) {
+    this.ok = ok;
+  }
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const held = r.held.shift();
+    if (held !== undefined) {
+      if (this.ok) held.resolve('late');
+      else held.reject(new Error('late'));
+      await held.outcome;
+      await flush();
+      const slow = m.c.slowCallMs !== undefined && m.now - held.startedAt > m.c.slowCallMs;
+      if (held.probeId !== 0) m.probeDone(held.probeId, this.ok && !slow);
+      else if (held.generation === m.generation) m.record(!this.ok, slow);
+    }
+    invariants(m, r);
+  }
+  toString(): string {
+    return `settle(${this.ok ? 'ok' : 'fail'})`;
   }
 }
 
@@ -226,12 +296,19 @@ class RestoreCommand implements Cmd {
   async run(m: Model, r: Real): Promise<void> {
     m.refresh();
     const snapshot = JSON.parse(JSON.stringify(r.breaker.snapshot())) as CircuitSnapshot;
+    const before = r.breaker.metrics();
     r.rec = recorder(r.c.listenToCalls ? undefined : 'state');
     r.breaker = circuitBreaker({ ...options(r.c), clock: r.clock, events: r.rec.events, initialState: snapshot });
     r.initial = snapshot.state;
     r.handles = [];
     r.hung = r.hung.map((h) => ({ ...h, probeId: 0 })); // they belong to the old instance now
-    m.handles = 0;
+    r.held = r.held.map((h) => ({ ...h, probeId: 0, generation: -1 }));
+    // The round trip is exact: the restored instance saves the same JSON and shows the same window.
+    expect(r.breaker.snapshot()).toEqual(snapshot);
+    const after = r.breaker.metrics();
+    expect({ ...after, probesInFlight: 0, retryAfterMs: 0 }).toEqual({ ...before, probesInFlight: 0, retryAfterMs: 0 });
+    if (before.state !== 'half-open') expect(after.retryAfterMs).toBe(before.retryAfterMs);
+    m.handles = snapshot.state === 'isolated' ? 1 : 0; // the lost hold: only reset() ends a restored isolation
     m.generation++;
     m.probes = [];
     m.successes = 0;
@@ -242,12 +319,13 @@ class RestoreCommand implements Cmd {
   }
 }
 
-const call = fc.constantFrom('success' as const, 'failure' as const, 'slow' as const, 'hang' as const).map((k): Cmd => new CallCommand(k));
+const call = fc.constantFrom<CallKind>('success', 'failure', 'slow', 'hang', 'throw', 'held', 'held-signal').map((k): Cmd => new CallCommand(k));
 // Calls and time are weighted up: the interesting states need several of them in a row.
 const commands = [
   fc.oneof(
     { arbitrary: call, weight: 10 },
     { arbitrary: fc.integer({ min: 0, max: 500 }).map((ms): Cmd => new AdvanceCommand(ms)), weight: 5 },
+    { arbitrary: fc.boolean().map((ok): Cmd => new SettleCommand(ok)), weight: 3 },
     { arbitrary: fc.constant<Cmd>(new AbortCommand()), weight: 2 },
     { arbitrary: fc.constant<Cmd>(new IsolateCommand()), weight: 1 },
     { arbitrary: fc.constant<Cmd>(new ReleaseCommand()), weight: 2 },

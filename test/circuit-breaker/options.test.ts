@@ -32,6 +32,8 @@ describe('circuitBreaker() options', () => {
     expect(build({ window: { kind: 'sliding' } })).toThrow(RangeError);
     expect(build({ window: { kind: 5 } })).toThrow(TypeError);
     expect(build({ halfOpen: null })).toThrow(/`halfOpen` must be an object, got null/);
+    // null is an object to typeof: it must get the same message, not the engine's own.
+    expect(build({ window: null })).toThrow(new TypeError('circuitBreaker(): `window` must be an object, got null'));
   });
 
   it('checks cross-field rules', () => {

@@ -39,6 +39,8 @@ export class ConsecutiveWindow implements CallWindow {
 
   restore(snapshot: CircuitWindowSnapshot): void {
     if (snapshot.kind !== 'consecutive') return;
-    this.#run = Math.min(snapshot.failures, this.#threshold - 1);
+    // Capped at the threshold, not below it: an open circuit saves a full run, and its restored
+    // twin must show (and save) the same window. A closed one with a full run opens on its next failure either way.
+    this.#run = Math.min(snapshot.failures, this.#threshold);
   }
 }
