@@ -187,6 +187,7 @@ export function gracefulShutdown(server: ShutdownServer, health: Health, options
   let lameDuck = false; // past the grace period: responses still to come close their connection
   let drainEnded = false;
   let lateRequests = 0; // requests that came after the drain ended (on kept-alive connections)
+  let arrivals = 0; // requests that came since the signal
   // Per request: a counter and one shared listener, no allocation.
   const responses = new Set<ServerResponse>();
   function onResponseClose(this: ServerResponse): void {
@@ -196,6 +197,7 @@ export function gracefulShutdown(server: ShutdownServer, health: Health, options
   const onRequest = (_request: IncomingMessage, response: ServerResponse): void => {
     responses.add(response);
     health.beginWork();
+    arrivals++;
     if (drainEnded) lateRequests++;
     if (lameDuck && !response.headersSent) response.setHeader('connection', 'close');
     response.on('close', onResponseClose);
@@ -225,7 +227,14 @@ export function gracefulShutdown(server: ShutdownServer, health: Health, options
 
   const run = async (signal: string | undefined): Promise<ShutdownSummary> => {
     const started = clock.now();
+    const inFlightAtStart = health.inFlight;
+    arrivals = 0;
     const drained = health.drain({ graceMs, deadlineMs });
+    // One deadline for the whole shutdown, from the signal: it holds even when a drain started
+    // earlier (by hand, with a longer deadline) and `health.drain()` returned that one's promise.
+    // Set after the drain's own deadline timer, so that the drain's summary comes first when both end.
+    let deadline: TimerHandle;
+    const deadlinePassed = new Promise<undefined>((resolve) => (deadline = clock.setTimeout(() => resolve(undefined), deadlineMs)));
     if (graceMs > 0) await new Promise<void>((resolve) => clock.setTimeout(resolve, graceMs));
     lameDuck = true;
     for (const response of responses) if (!response.headersSent) response.setHeader('connection', 'close');
@@ -245,16 +254,18 @@ export function gracefulShutdown(server: ShutdownServer, health: Health, options
       if (!closed) sweeper = clock.setTimeout(sweep, sweepMs);
     };
     sweeper = clock.setTimeout(sweep, sweepMs);
-    const summary = await drained;
+    const summary = await Promise.race([drained, deadlinePassed]);
     drainEnded = true;
     // Requests may still come on kept-alive connections: wait for the server to close, up to the deadline.
-    let deadline: TimerHandle;
-    const remaining = deadlineMs - (clock.now() - started);
-    await Promise.race([serverClosed, new Promise<void>((resolve) => (deadline = clock.setTimeout(resolve, remaining)))]);
+    await Promise.race([serverClosed, deadlinePassed]);
     clock.clearTimeout(deadline);
     clock.clearTimeout(sweeper);
     const stillRunning = health.inFlight;
-    const completed = summary.completed + Math.max(0, summary.stillRunning + lateRequests - stillRunning);
+    // Without the drain's summary (an earlier drain still runs), count from the signal.
+    const completed =
+      summary === undefined
+        ? Math.max(0, inFlightAtStart + arrivals - stillRunning)
+        : summary.completed + Math.max(0, summary.stillRunning + lateRequests - stillRunning);
     if (!closed) {
       server.closeAllConnections();
       for (const socket of sockets) socket.destroy();
