@@ -144,7 +144,7 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
     }
     if (this.#buffer.size > 0) return Promise.resolve(this.#takeOne());
     if (this.closed) return Promise.reject(new QueueClosedError());
-    const consumer = new Consumer<T>(false, this.#consumers);
+    const consumer = new Consumer<T>(undefined, this.#consumers);
     return consumer.start<T>(this.#link(signal));
   }
 
@@ -189,20 +189,27 @@ export class Queue<T> implements BoundedQueue<T>, WaiterHost {
       iterator.finished = true;
       return Promise.resolve({ done: true, value: undefined });
     }
-    const consumer = new Consumer<T>(true, this.#consumers);
-    const earlier = iterator.waiting;
-    if (earlier !== undefined && earlier.linked) consumer.earlier = earlier; // next() called again before the last one settled
-    iterator.waiting = consumer;
+    const consumer = new Consumer<T>(iterator, this.#consumers);
     return consumer.start(this.#link(signal));
   }
 
   /**
-   * An iterator returned while its `next()` waited: that consumer leaves with `done`.
+   * An iterator returned while `next()` calls of its own waited: each of them leaves with `done`.
+   * O(waiting consumers), and only for an iterator with a `next()` waiting (a `break` out of
+   * `for await` has none).
    *
    * @internal
    */
-  cancelWaiting(consumer: Consumer<T>): void {
-    if (this.#consumers.remove(consumer)) consumer.end(newClosedError);
+  cancelWaiting(iterator: QueueIterator<T>): void {
+    const consumers = this.#consumers;
+    for (let c = consumers.head; c !== undefined && iterator.waiting > 0; ) {
+      const next = c.next;
+      if (c.owner === iterator) {
+        consumers.remove(c);
+        c.end(newClosedError);
+      }
+      c = next;
+    }
   }
 
   drained(options?: QueueWaitOptions): Promise<void> {

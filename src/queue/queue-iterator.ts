@@ -5,7 +5,7 @@
  * @module
  */
 import type { Queue } from './queue-core.js';
-import { iterationDone, type Consumer } from './waiters.js';
+import { iterationDone, type ConsumerOwner } from './waiters.js';
 
 /**
  * An iterator that takes items as they arrive and ends once the queue is closed and empty.
@@ -14,10 +14,10 @@ import { iterationDone, type Consumer } from './waiters.js';
  *
  * @internal
  */
-export class QueueIterator<T> implements AsyncIterableIterator<T, undefined> {
+export class QueueIterator<T> implements AsyncIterableIterator<T, undefined>, ConsumerOwner {
   finished = false;
-  /** The consumer of the last `next()` that had to wait; earlier ones still waiting hang off it. */
-  waiting: Consumer<T> | undefined = undefined;
+  /** How many of its `next()` calls wait in the queue now (kept by their consumers). */
+  waiting = 0;
   readonly #queue: Queue<T>;
   readonly #signal: AbortSignal | undefined;
 
@@ -33,8 +33,7 @@ export class QueueIterator<T> implements AsyncIterableIterator<T, undefined> {
 
   return(): Promise<IteratorResult<T, undefined>> {
     this.finished = true;
-    for (let waiting = this.waiting; waiting !== undefined; waiting = waiting.earlier) this.#queue.cancelWaiting(waiting);
-    this.waiting = undefined;
+    if (this.waiting > 0) this.#queue.cancelWaiting(this);
     return Promise.resolve(iterationDone);
   }
 

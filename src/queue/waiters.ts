@@ -72,6 +72,12 @@ export class Producer<T> implements WaitNode<Producer<T>>, AbortTarget {
 /** The iterator result that ends an iteration. */
 export const iterationDone: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
+/** What a consumer made by an iterator's `next()` tells that iterator. */
+export interface ConsumerOwner {
+  /** How many of its `next()` calls are waiting in the queue now. */
+  waiting: number;
+}
+
 /** A consumer waiting for an item: a `take()` or an iterator's `next()`. */
 export class Consumer<T> implements WaitNode<Consumer<T>>, AbortTarget {
   prev: Consumer<T> | undefined = undefined;
@@ -80,14 +86,16 @@ export class Consumer<T> implements WaitNode<Consumer<T>>, AbortTarget {
   resolve!: (value: T | IteratorResult<T, undefined>) => void;
   reject!: (reason: unknown) => void;
   abortLink: AbortLink | undefined = undefined;
-  /** An iterator's `next()`: settles with iterator results, and with `done` when the queue closes. */
-  readonly iterating: boolean;
-  /** The same iterator's earlier `next()` still waiting when this one was made, if any. */
-  earlier: Consumer<T> | undefined = undefined;
+  /**
+   * The iterator whose `next()` made it, if any: it settles with iterator results, and with
+   * `done` when the queue closes. The iterator holds no reference back (a settled consumer, and
+   * the item it was handed, are never retained by a long-lived iterator).
+   */
+  readonly owner: ConsumerOwner | undefined;
   readonly list: WaitList<Consumer<T>>;
 
-  constructor(iterating: boolean, list: WaitList<Consumer<T>>) {
-    this.iterating = iterating;
+  constructor(owner: ConsumerOwner | undefined, list: WaitList<Consumer<T>>) {
+    this.owner = owner;
     this.list = list;
   }
 
@@ -97,6 +105,7 @@ export class Consumer<T> implements WaitNode<Consumer<T>>, AbortTarget {
       this.reject = reject;
     });
     this.list.push(this);
+    if (this.owner !== undefined) this.owner.waiting++;
     if (link !== undefined) {
       this.abortLink = link;
       link.attach(this);
@@ -107,18 +116,31 @@ export class Consumer<T> implements WaitNode<Consumer<T>>, AbortTarget {
   /** Hands it `item` (it has already been removed from the list). */
   deliver(item: T): void {
     this.abortLink?.detach(this);
-    this.resolve(this.iterating ? { done: false, value: item } : item);
+    const owner = this.owner;
+    if (owner === undefined) {
+      this.resolve(item);
+      return;
+    }
+    owner.waiting--;
+    this.resolve({ done: false, value: item });
   }
 
   /** The queue closed with nothing left, or its iterator returned (already removed from the list). */
   end(error: () => unknown): void {
     this.abortLink?.detach(this);
-    if (this.iterating) this.resolve(iterationDone);
-    else this.reject(error());
+    const owner = this.owner;
+    if (owner === undefined) {
+      this.reject(error());
+      return;
+    }
+    owner.waiting--;
+    this.resolve(iterationDone);
   }
 
   parentAborted(reason: unknown): void {
-    if (this.list.remove(this)) this.reject(reason);
+    if (!this.list.remove(this)) return;
+    if (this.owner !== undefined) this.owner.waiting--;
+    this.reject(reason);
   }
 }
 

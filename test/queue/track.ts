@@ -1,7 +1,7 @@
 /** Test helpers shared by the queue and bulkhead tests. */
 import { getEventListeners } from 'node:events';
 import { expect } from 'vitest';
-import type { BoundedQueue } from '../../src/index.js';
+import type { BoundedQueue, Clock, TimerHandle } from '../../src/index.js';
 
 /** The observed state of a promise, updated as it settles (observing it also handles it). */
 export interface Tracked<T> {
@@ -57,4 +57,36 @@ export function deferred<T = void>(): Deferred<T> {
 export function expectLedger<T>(queue: BoundedQueue<T>): void {
   expect(queue.pushed).toBe(queue.taken + queue.dropped + queue.refused + queue.size);
   expect(queue.size).toBeLessThanOrEqual(queue.capacity);
+}
+
+/** A clock whose timers fire only when told to, synchronously (so fc.scheduler can order them). */
+export class StepClock implements Clock {
+  #now = 0;
+  #next = 1;
+  readonly timers = new Map<number, { due: number; callback: () => void }>();
+  now(): number {
+    return this.#now;
+  }
+  /** Moves time on without firing anything (a timer due meanwhile fires at the next fireNext()). */
+  step(ms: number): void {
+    this.#now += ms;
+  }
+  setTimeout(callback: () => void, ms: number): TimerHandle {
+    const id = this.#next++;
+    this.timers.set(id, { due: this.#now + Math.max(0, ms), callback });
+    return id;
+  }
+  clearTimeout(handle: TimerHandle): void {
+    this.timers.delete(handle as number);
+  }
+  /** Fires the earliest timer (ties in creation order); false when none is pending. */
+  fireNext(): boolean {
+    let first: [number, { due: number; callback: () => void }] | undefined;
+    for (const entry of this.timers) if (first === undefined || entry[1].due < first[1].due) first = entry;
+    if (first === undefined) return false;
+    this.timers.delete(first[0]);
+    this.#now = Math.max(this.#now, first[1].due);
+    first[1].callback();
+    return true;
+  }
 }
