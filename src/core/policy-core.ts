@@ -60,12 +60,14 @@ export abstract class PolicyCore implements Policy {
   execute<T>(fn: Task<T>, options?: ExecuteOptions): Promise<T> {
     // A programming error, not a transient failure: no retry, no breaker count, no timer.
     if (typeof fn !== 'function') return Promise.reject(new TypeError(`execute(): \`fn\` must be a function, got ${describeValue(fn)}`));
-    const signal = options?.signal;
-    if (signal === undefined) return this.runScoped(fn, undefined);
     try {
+      const signal = options?.signal;
+      if (signal === undefined) return this.runScoped(fn, undefined);
       return (this.#links ??= new SignalLinks()).run(signal, this, fn);
     } catch (error) {
-      return Promise.reject(error); // an exotic `signal` whose getters throw: reject, never throw
+      // Reject, never throw: an exotic `signal` whose getters throw, or a user-supplied part of a
+      // policy (a budget, a clock) that throws before the first attempt.
+      return Promise.reject(error);
     }
   }
 

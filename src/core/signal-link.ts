@@ -92,7 +92,14 @@ export class SignalLinks {
     const aborted = new Promise<never>((_, reject) => {
       call.rejectAborted = reject;
     });
-    const settled = policy.runScoped(fn, call).then(
+    let inner: Promise<T>;
+    try {
+      inner = policy.runScoped(fn, call);
+    } catch (error) {
+      call.finish(); // a policy that throws before its first attempt: no listener stays behind
+      throw error;
+    }
+    const settled = inner.then(
       (value) => {
         call.finish();
         return value;

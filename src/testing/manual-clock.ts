@@ -99,8 +99,10 @@ export class ManualClock implements Clock {
     const heap = this.#heap;
     if (heap.length > 64 && heap.length > 2 * this.#pending.size) {
       const live = heap.filter((timer) => this.#pending.has(timer.id)).sort((a, b) => (before(a, b) ? -1 : 1));
-      heap.length = 0;
-      heap.push(...live); // a sorted array is a valid min-heap
+      // A sorted array is a valid min-heap. Copied in a loop: spreading hundreds of thousands of
+      // timers as arguments would overflow the stack.
+      heap.length = live.length;
+      for (let i = 0; i < live.length; i++) heap[i] = live[i] as Timer;
     }
   }
 

@@ -160,11 +160,21 @@ function timeoutError(ms: number): TimeoutError {
   return error;
 }
 
-/** Rejection handler of every timeout call: gives a fresh TimeoutError the caller's stack. */
+/**
+ * Rejection handler of every timeout call: gives a fresh TimeoutError the caller's stack. Where no
+ * caller frame can be seen (the call's promise is consumed by an outer timeout, whose settle
+ * functions V8 cannot follow), the mark stays, so the next timeout up the chain captures it.
+ */
 function recaptureStack(error: unknown): never {
   if (typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[unstacked] === true) {
-    delete (error as Record<symbol, unknown>)[unstacked];
-    (Error as { captureStackTrace?: (target: object, above?: Function) => void }).captureStackTrace?.(error, recaptureStack);
+    const capture = (Error as { captureStackTrace?: (target: object, above?: Function) => void }).captureStackTrace;
+    if (capture === undefined) {
+      delete (error as Record<symbol, unknown>)[unstacked];
+    } else {
+      capture(error, recaptureStack);
+      const stack = (error as { stack?: unknown }).stack;
+      if (typeof stack !== 'string' || stack.includes('\n    at ')) delete (error as Record<symbol, unknown>)[unstacked];
+    }
   }
   throw error;
 }
