@@ -132,7 +132,7 @@ export class ManualClock implements Clock {
       this.#fire(timer);
       await settle();
     }
-    this.#now = target;
+    if (target > this.#now) this.#now = target; // overlapping advance() calls never move time back
     await settle();
   }
 

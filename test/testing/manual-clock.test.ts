@@ -208,3 +208,29 @@ describe('ManualClock and timers that re-arm themselves', () => {
     expect(fired).toBe(50);
   });
 });
+
+describe('ManualClock and overlapping advances', () => {
+  it('two advance() calls left running together never move time backwards', async () => {
+    const clock = new ManualClock();
+    const seen: number[] = [];
+    const samples: number[] = [];
+    clock.setTimeout(() => {
+      seen.push(clock.now());
+      samples.push(clock.now());
+    }, 50);
+    let done = false;
+    const sample = (): void => {
+      samples.push(clock.now());
+      if (!done) setImmediate(sample);
+    };
+    sample();
+    const long = clock.advance(100);
+    const short = clock.advance(10);
+    await Promise.all([long, short]);
+    done = true;
+    expect(clock.now()).toBe(100);
+    expect(seen).toEqual([50]);
+    expect(samples.length).toBeGreaterThan(3);
+    expect(samples).toEqual([...samples].sort((a, b) => a - b));
+  });
+});
