@@ -5,20 +5,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { constantBackoff, createEventHub, exponentialBackoff, retry, retryBudget, timeout, type Backoff, type ResilienceEvent } from '../../src/index.js';
 import { ManualClock } from '../../src/testing.js';
+import { flush } from '../helpers/deferred.js';
+import { watchProcess, type ProcessWatch } from '../helpers/process-watch.js';
 
-let unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown): void => {
-  unhandled.push(reason);
-};
+let watch: ProcessWatch;
 beforeEach(() => {
-  unhandled = [];
-  process.on('unhandledRejection', onUnhandled);
+  watch = watchProcess();
 });
 afterEach(() => {
-  process.off('unhandledRejection', onUnhandled);
+  watch.stop();
 });
-
-const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('timeout and odd thenables', () => {
   it('a thenable whose `then` throws rejects the call, clears the deadline and reports no timeout', async () => {
@@ -39,7 +35,7 @@ describe('timeout and odd thenables', () => {
     await flush();
     expect(seen).toEqual([]);
     expect(policy.abandoned).toBe(0);
-    expect(unhandled).toEqual([]);
+    expect(watch.unhandled).toEqual([]);
   });
 
   it('work that settles synchronously from its abort listener is reported after the timeout, and `abandoned` never goes below 0', async () => {

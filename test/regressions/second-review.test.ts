@@ -7,20 +7,16 @@ import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pipeline, retry, timeout, type Clock, type RetryBudget, type TimerHandle } from '../../src/index.js';
 import { ManualClock } from '../../src/testing.js';
+import { flush } from '../helpers/deferred.js';
+import { watchProcess, type ProcessWatch } from '../helpers/process-watch.js';
 
-let unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown): void => {
-  unhandled.push(reason);
-};
+let watch: ProcessWatch;
 beforeEach(() => {
-  unhandled = [];
-  process.on('unhandledRejection', onUnhandled);
+  watch = watchProcess();
 });
 afterEach(() => {
-  process.off('unhandledRejection', onUnhandled);
+  watch.stop();
 });
-
-const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** A budget whose recordCall throws (a user's own RetryBudget with a bug). */
 function throwingBudget(error: Error): RetryBudget {
@@ -144,6 +140,6 @@ describe('TimeoutError stacks', () => {
       .catch((e: unknown) => e);
     await clock.advance(10);
     expect(await caught).toBe(reason);
-    expect(unhandled).toEqual([]);
+    expect(watch.unhandled).toEqual([]);
   });
 });
