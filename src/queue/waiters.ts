@@ -15,34 +15,30 @@ export interface WaiterHost {
   producerAborted(): void;
 }
 
-/** A producer blocked until there is room (`overflow: 'block'`). */
-export class Producer<T> implements WaitNode<Producer<T>>, AbortTarget {
-  prev: Producer<T> | undefined = undefined;
-  next: Producer<T> | undefined = undefined;
+/**
+ * What every waiter shares: its links in one list (`W` is the concrete waiter type), the settle
+ * functions of its promise (settled with `V`), and its attachment to the caller's abort link.
+ */
+abstract class Waiter<W extends WaitNode<W>, V> implements WaitNode<W>, AbortTarget {
+  prev: W | undefined = undefined;
+  next: W | undefined = undefined;
   linked = false;
-  resolve!: () => void;
+  resolve!: (value: V) => void;
   reject!: (reason: unknown) => void;
   abortLink: AbortLink | undefined = undefined;
-  readonly item: T;
-  /** The clock time past which it is refused (Infinity: never). */
-  readonly deadline: number;
-  readonly list: WaitList<Producer<T>>;
-  readonly host: WaiterHost;
+  readonly list: WaitList<W>;
 
-  constructor(item: T, deadline: number, list: WaitList<Producer<T>>, host: WaiterHost) {
-    this.item = item;
-    this.deadline = deadline;
+  constructor(list: WaitList<W>) {
     this.list = list;
-    this.host = host;
   }
 
-  /** Joins the end of the list; `link` (of the caller's signal) tells of an abort. */
-  start(link: AbortLink | undefined): Promise<void> {
-    const promise = new Promise<void>((resolve, reject) => {
-      this.resolve = resolve;
+  /** Joins the end of its list; `link` (of the caller's signal) tells of an abort. */
+  start<R = V>(link: AbortLink | undefined): Promise<R> {
+    const promise = new Promise<R>((resolve, reject) => {
+      this.resolve = resolve as unknown as (value: V) => void;
       this.reject = reject;
     });
-    this.list.push(this);
+    this.list.push(this as unknown as W);
     if (link !== undefined) {
       this.abortLink = link;
       link.attach(this);
@@ -50,19 +46,46 @@ export class Producer<T> implements WaitNode<Producer<T>>, AbortTarget {
     return promise;
   }
 
+  /** Leaves the caller's abort link and resolves (already removed from its list). */
+  protected fulfil(value: V): void {
+    this.abortLink?.detach(this);
+    this.resolve(value);
+  }
+
+  /** Leaves the caller's abort link and rejects (already removed from its list). */
+  protected fail(reason: unknown): void {
+    this.abortLink?.detach(this);
+    this.reject(reason);
+  }
+
+  abstract parentAborted(reason: unknown): void;
+}
+
+/** A producer blocked until there is room (`overflow: 'block'`). */
+export class Producer<T> extends Waiter<Producer<T>, void> {
+  readonly item: T;
+  /** The clock time past which it is refused (Infinity: never). */
+  readonly deadline: number;
+  readonly host: WaiterHost;
+
+  constructor(item: T, deadline: number, list: WaitList<Producer<T>>, host: WaiterHost) {
+    super(list);
+    this.item = item;
+    this.deadline = deadline;
+    this.host = host;
+  }
+
   /** Settles with `error` (the producer has already been removed from the list). */
   refuse(error: unknown): void {
-    this.abortLink?.detach(this);
-    this.reject(error);
+    this.fail(error);
   }
 
   /** Its item is in the queue (the producer has already been removed from the list). */
   admitted(): void {
-    this.abortLink?.detach(this);
-    this.resolve();
+    this.fulfil(undefined);
   }
 
-  parentAborted(reason: unknown): void {
+  override parentAborted(reason: unknown): void {
     if (!this.list.remove(this)) return;
     this.host.producerAborted();
     this.reject(reason);
@@ -79,65 +102,47 @@ export interface ConsumerOwner {
 }
 
 /** A consumer waiting for an item: a `take()` or an iterator's `next()`. */
-export class Consumer<T> implements WaitNode<Consumer<T>>, AbortTarget {
-  prev: Consumer<T> | undefined = undefined;
-  next: Consumer<T> | undefined = undefined;
-  linked = false;
-  resolve!: (value: T | IteratorResult<T, undefined>) => void;
-  reject!: (reason: unknown) => void;
-  abortLink: AbortLink | undefined = undefined;
+export class Consumer<T> extends Waiter<Consumer<T>, T | IteratorResult<T, undefined>> {
   /**
    * The iterator whose `next()` made it, if any: it settles with iterator results, and with
    * `done` when the queue closes. The iterator holds no reference back (a settled consumer, and
    * the item it was handed, are never retained by a long-lived iterator).
    */
   readonly owner: ConsumerOwner | undefined;
-  readonly list: WaitList<Consumer<T>>;
 
   constructor(owner: ConsumerOwner | undefined, list: WaitList<Consumer<T>>) {
+    super(list);
     this.owner = owner;
-    this.list = list;
   }
 
-  start<R>(link: AbortLink | undefined): Promise<R> {
-    const promise = new Promise<R>((resolve, reject) => {
-      this.resolve = resolve as (value: unknown) => void;
-      this.reject = reject;
-    });
-    this.list.push(this);
+  override start<R>(link: AbortLink | undefined): Promise<R> {
     if (this.owner !== undefined) this.owner.waiting++;
-    if (link !== undefined) {
-      this.abortLink = link;
-      link.attach(this);
-    }
-    return promise;
+    return super.start<R>(link);
   }
 
   /** Hands it `item` (it has already been removed from the list). */
   deliver(item: T): void {
-    this.abortLink?.detach(this);
     const owner = this.owner;
     if (owner === undefined) {
-      this.resolve(item);
+      this.fulfil(item);
       return;
     }
     owner.waiting--;
-    this.resolve({ done: false, value: item });
+    this.fulfil({ done: false, value: item });
   }
 
   /** The queue closed with nothing left, or its iterator returned (already removed from the list). */
   end(error: () => unknown): void {
-    this.abortLink?.detach(this);
     const owner = this.owner;
     if (owner === undefined) {
-      this.reject(error());
+      this.fail(error());
       return;
     }
     owner.waiting--;
-    this.resolve(iterationDone);
+    this.fulfil(iterationDone);
   }
 
-  parentAborted(reason: unknown): void {
+  override parentAborted(reason: unknown): void {
     if (!this.list.remove(this)) return;
     if (this.owner !== undefined) this.owner.waiting--;
     this.reject(reason);
@@ -145,39 +150,13 @@ export class Consumer<T> implements WaitNode<Consumer<T>>, AbortTarget {
 }
 
 /** A `drained()` caller waiting for the queue to be empty. */
-export class DrainWaiter implements WaitNode<DrainWaiter>, AbortTarget {
-  prev: DrainWaiter | undefined = undefined;
-  next: DrainWaiter | undefined = undefined;
-  linked = false;
-  resolve!: () => void;
-  reject!: (reason: unknown) => void;
-  abortLink: AbortLink | undefined = undefined;
-  readonly list: WaitList<DrainWaiter>;
-
-  constructor(list: WaitList<DrainWaiter>) {
-    this.list = list;
-  }
-
-  start(link: AbortLink | undefined): Promise<void> {
-    const promise = new Promise<void>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-    this.list.push(this);
-    if (link !== undefined) {
-      this.abortLink = link;
-      link.attach(this);
-    }
-    return promise;
-  }
-
+export class DrainWaiter extends Waiter<DrainWaiter, void> {
   /** The queue is empty (already removed from the list). */
   drained(): void {
-    this.abortLink?.detach(this);
-    this.resolve();
+    this.fulfil(undefined);
   }
 
-  parentAborted(reason: unknown): void {
+  override parentAborted(reason: unknown): void {
     if (this.list.remove(this)) this.reject(reason);
   }
 }
