@@ -4,7 +4,7 @@
  * @module
  */
 import type { AbortTarget, Scope } from '../core/scope.js';
-import { checkNumber, checkOptions, optionalObjectWith } from '../core/validate.js';
+import { checkNumber, checkOptions, optionalClock, optionalObjectWith } from '../core/validate.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { systemClock } from './system-clock.js';
 
@@ -89,7 +89,7 @@ export interface SleepOptions {
 export function sleep(ms: number, options?: SleepOptions): Promise<void> {
   checkNumber('sleep()', 'ms', ms, { min: 0, max: Number.MAX_SAFE_INTEGER });
   const opts = checkOptions('sleep()', options, ['signal', 'clock']);
-  const clock = optionalObjectWith<Clock>('sleep()', 'clock', opts['clock'], ['now', 'setTimeout', 'clearTimeout']) ?? systemClock;
+  const clock = optionalClock('sleep()', opts['clock']) ?? systemClock;
   const signal = optionalObjectWith<AbortSignal>('sleep()', 'signal', opts['signal'], ['addEventListener', 'removeEventListener']);
   if (signal === undefined) return new Promise((resolve) => clock.setTimeout(resolve, ms));
   if (signal.aborted) return Promise.reject(signal.reason);

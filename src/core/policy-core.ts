@@ -11,7 +11,7 @@ import { createEventHub, type EventHub } from '../events/event-hub.js';
 import type { ExecuteOptions, Policy, Task } from './policy.js';
 import type { Scope } from './scope.js';
 import { SignalLinks } from './signal-link.js';
-import { describeValue, optionalObjectWith, optionalString } from './validate.js';
+import { describeValue, optionalClock, optionalEventHub, optionalString } from './validate.js';
 
 /** Whether `policy` is one of crackstop's own, from this copy of the library. */
 export function isScoped(policy: Policy): policy is PolicyCore {
@@ -38,6 +38,18 @@ export interface CommonOptions {
   readonly events?: EventHub;
 }
 
+/**
+ * Checks the options every factory accepts (`name`, `clock`, `events`) and applies their defaults:
+ * the kind as name, `systemClock`, a new hub.
+ */
+export function commonSettings(where: string, kind: string, options: Readonly<Record<string, unknown>>): { readonly name: string; readonly clock: Clock; readonly events: EventHub } {
+  return {
+    name: optionalString(where, 'name', options['name'], kind),
+    clock: optionalClock(where, options['clock']) ?? systemClock,
+    events: optionalEventHub(where, options['events']) ?? createEventHub(),
+  };
+}
+
 /** The option keys of {@link CommonOptions}. */
 export const commonKeys: readonly string[] = ['name', 'clock', 'events'];
 
@@ -52,9 +64,10 @@ export abstract class PolicyCore implements Policy {
   #links: SignalLinks | undefined = undefined;
 
   constructor(where: string, kind: string, options: Readonly<Record<string, unknown>>) {
-    this.name = optionalString(where, 'name', options['name'], kind);
-    this.clock = optionalObjectWith<Clock>(where, 'clock', options['clock'], ['now', 'setTimeout', 'clearTimeout']) ?? systemClock;
-    this.events = optionalObjectWith<EventHub>(where, 'events', options['events'], ['on', 'onAny', 'emit', 'hasListeners']) ?? createEventHub();
+    const common = commonSettings(where, kind, options);
+    this.name = common.name;
+    this.clock = common.clock;
+    this.events = common.events;
   }
 
   execute<T>(fn: Task<T>, options?: ExecuteOptions): Promise<T> {

@@ -6,6 +6,8 @@
  * @internal
  * @module
  */
+import type { Clock } from '../clock/clock.js';
+import type { EventHub } from '../events/event-hub.js';
 
 /** Renders a received value for an error message. */
 export function describeValue(value: unknown): string {
@@ -130,4 +132,14 @@ export function checkOptions(where: string, options: unknown, known: readonly st
     }
   }
   return options as Readonly<Record<string, unknown>>;
+}
+
+/** Checks an optional `clock` option: an object with `now()`, `setTimeout()`, `clearTimeout()`. */
+export function optionalClock(where: string, value: unknown): Clock | undefined {
+  return optionalObjectWith<Clock>(where, 'clock', value, ['now', 'setTimeout', 'clearTimeout']);
+}
+
+/** Checks an optional `events` option: an object with the methods of an event hub. */
+export function optionalEventHub(where: string, value: unknown): EventHub | undefined {
+  return optionalObjectWith<EventHub>(where, 'events', value, ['on', 'onAny', 'emit', 'hasListeners']);
 }

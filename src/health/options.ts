@@ -11,9 +11,10 @@ import {
   describeValue,
   optionalBoolean,
   optionalChoice,
+  optionalClock,
+  optionalEventHub,
   optionalFunction,
   optionalNumber,
-  optionalObjectWith,
   optionalString,
   type NumberRule,
 } from '../core/validate.js';
@@ -272,8 +273,8 @@ export function resolveHealthOptions(where: string, options: unknown): ResolvedH
   const text = (key: string): string | undefined => (opts[key] === undefined ? undefined : optionalString(where, key, opts[key], ''));
   return {
     name: optionalString(where, 'name', opts['name'], 'health'),
-    clock: optionalObjectWith<Clock>(where, 'clock', opts['clock'], ['now', 'setTimeout', 'clearTimeout']),
-    events: optionalObjectWith<EventHub>(where, 'events', opts['events'], ['on', 'onAny', 'emit', 'hasListeners']),
+    clock: optionalClock(where, opts['clock']),
+    events: optionalEventHub(where, opts['events']),
     metadata: { version: text('version'), releaseId: text('releaseId'), serviceId: text('serviceId'), description: text('description') },
     timeoutMs: optionalNumber(where, 'timeoutMs', opts['timeoutMs'], timeoutRule, 500),
     cacheMs: optionalNumber(where, 'cacheMs', opts['cacheMs'], cacheRule, 0),

@@ -6,7 +6,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import { createSystemClock } from '../clock/system-clock.js';
-import { checkOptions, optionalNumber, optionalObjectWith } from '../core/validate.js';
+import { checkOptions, optionalClock, optionalNumber } from '../core/validate.js';
 
 /**
  * Options of {@link eventLoopPressure}.
@@ -84,7 +84,7 @@ export function createDelayProbe(options: EventLoopPressureOptions | undefined, 
   const percentile = opts['percentile'] === undefined ? undefined : optionalNumber(where, 'percentile', opts['percentile'], { min: 1, max: 100 }, 99);
   const windowMs = optionalNumber(where, 'windowMs', opts['windowMs'], { min: 10, max: 3_600_000 }, 500);
   const resolutionMs = optionalNumber(where, 'resolutionMs', opts['resolutionMs'], { min: 1, max: 60_000, integer: true }, 10);
-  const clock = optionalObjectWith<Clock>(where, 'clock', opts['clock'], ['now', 'setTimeout', 'clearTimeout']) ?? createSystemClock({ unref: true });
+  const clock = optionalClock(where, opts['clock']) ?? createSystemClock({ unref: true });
 
   const histogram = histogramFor(resolutionMs);
   let delayMs = 0;

@@ -5,8 +5,7 @@
  * @module
  */
 import type { Clock } from '../clock/clock.js';
-import { systemClock } from '../clock/system-clock.js';
-import { commonKeys } from '../core/policy-core.js';
+import { commonKeys, commonSettings } from '../core/policy-core.js';
 import {
   checkNumber,
   checkOptions,
@@ -14,10 +13,8 @@ import {
   optionalChoice,
   optionalFunction,
   optionalNumber,
-  optionalObjectWith,
-  optionalString,
 } from '../core/validate.js';
-import { createEventHub, type EventHub } from '../events/event-hub.js';
+import type { EventHub } from '../events/event-hub.js';
 import type { BoundedQueueOptions, QueueOverflow } from './bounded-queue.js';
 import type { QueueDropReason } from './events.js';
 
@@ -38,9 +35,7 @@ export interface QueueSettings<T> {
 /** Checks the options of `boundedQueue()`: TypeError or RangeError naming the option and value. */
 export function queueSettings<T>(options: BoundedQueueOptions<T>): QueueSettings<T> {
   const opts = checkOptions(where, options, [...commonKeys, 'capacity', 'overflow', 'maxWaitMs', 'onDrop']);
-  const name = optionalString(where, 'name', opts['name'], 'queue');
-  const clock = optionalObjectWith<Clock>(where, 'clock', opts['clock'], ['now', 'setTimeout', 'clearTimeout']) ?? systemClock;
-  const events = optionalObjectWith<EventHub>(where, 'events', opts['events'], ['on', 'onAny', 'emit', 'hasListeners']) ?? createEventHub();
+  const { name, clock, events } = commonSettings(where, 'queue', opts);
   const capacity = checkNumber(where, 'capacity', opts['capacity'], { min: 1, max: 2 ** 30, integer: true });
   const overflow = optionalChoice(where, 'overflow', opts['overflow'], overflows, 'reject');
   if (opts['maxWaitMs'] !== undefined && overflow !== 'block') {

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/system-clock.js';
-import { checkOptions, optionalNumber, optionalObjectWith } from '../core/validate.js';
+import { checkOptions, optionalClock, optionalNumber } from '../core/validate.js';
 
 /**
  * Options of {@link retryBudget}.
@@ -146,6 +146,6 @@ export function retryBudget(options?: RetryBudgetOptions): RetryBudget {
   const ratio = optionalNumber(where, 'ratio', opts['ratio'], { min: 0, max: 1_000 }, 0.2);
   const minPerSecond = optionalNumber(where, 'minPerSecond', opts['minPerSecond'], { min: 0, max: 1e9 }, 10);
   const windowMs = optionalNumber(where, 'windowMs', opts['windowMs'], { min: 10, max: 86_400_000 }, 10_000);
-  const clock = optionalObjectWith<Clock>(where, 'clock', opts['clock'], ['now', 'setTimeout', 'clearTimeout']) ?? systemClock;
+  const clock = optionalClock(where, opts['clock']) ?? systemClock;
   return new SlidingBudget(ratio, minPerSecond, windowMs, clock);
 }

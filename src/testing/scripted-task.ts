@@ -4,7 +4,7 @@
  * @module
  */
 import type { Clock, TimerHandle } from '../clock/clock.js';
-import { checkNumber, checkOptions, describeValue, optionalBoolean, optionalObjectWith } from '../core/validate.js';
+import { checkNumber, checkOptions, describeValue, optionalBoolean, optionalClock } from '../core/validate.js';
 import type { FaultStep } from './failure-schedule.js';
 
 /**
@@ -232,7 +232,7 @@ export function scriptedTask<E, V>(steps: readonly FaultStep<E, V>[], options: S
   if (!Array.isArray(steps)) throw new TypeError(`${where}: \`steps\` must be an array of fault steps, got ${describeValue(steps)}`);
   checkNumber(where, 'steps.length', steps.length, { min: 1 });
   const opts = checkOptions(where, options, ['clock', 'ignoresAbort']);
-  const clock = optionalObjectWith<Clock>(where, 'clock', opts['clock'], ['now', 'setTimeout', 'clearTimeout']);
+  const clock = optionalClock(where, opts['clock']);
   if (clock === undefined) throw new TypeError(`${where}: \`clock\` is required (the clock the policies under test use)`);
   const ignoresAbort = optionalBoolean(where, 'ignoresAbort', opts['ignoresAbort'], false);
   return new Script([...steps], clock, ignoresAbort);
