@@ -9,6 +9,7 @@ import type { Policy, Task } from '../core/policy.js';
 import { commonKeys, PolicyCore, type CommonOptions } from '../core/policy-core.js';
 import { Scope } from '../core/scope.js';
 import { withoutStack } from '../core/stackless.js';
+import { adopt, isThenable } from '../core/thenable.js';
 import { checkNumber, checkOptions } from '../core/validate.js';
 import { TimeoutError } from './timeout-error.js';
 
@@ -88,10 +89,9 @@ class TimeoutCall<T> extends Scope {
     this.parent?.attach(this);
     try {
       const result = fn(this);
-      // Adopt a thenable as Promise.resolve does: read `then` once; a `then` that throws is a failure.
-      const then = result !== null && (typeof result === 'object' || typeof result === 'function') ? (result as PromiseLike<T>).then : undefined;
-      if (typeof then === 'function') {
-        then.call(
+      // Observed as `await` observes it (see adopt): `settle` also ignores a second callback.
+      if (isThenable(result)) {
+        adopt(
           result,
           (value: T) => this.settle(true, value),
           (error: unknown) => this.settle(false, error),

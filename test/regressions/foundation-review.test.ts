@@ -165,3 +165,16 @@ describe('retry and a promise whose own then is patched', () => {
     expect(calls).toBe(2);
   });
 });
+
+describe('timeout and a promise whose own then is patched', () => {
+  it('follows the promise itself, as await does: a patched then that throws is not asked', async () => {
+    const clock = new ManualClock();
+    const patched = Object.assign(Promise.resolve('fine'), {
+      then(): never {
+        throw new Error('patched then');
+      },
+    });
+    await expect(timeout({ clock, ms: 100 }).execute(() => patched)).resolves.toBe('fine');
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
